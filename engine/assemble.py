@@ -1,0 +1,284 @@
+"""Turn the rules that fired into a :class:`Report`: order, texts, because, questions, trace.
+
+Order is explicit and never taken from durable's agenda: findings by severity, fixes
+by tier (unblock, quick, free, paid, alternative), each then by its ``order`` in the
+pack and its id. The same facts therefore give the same report, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..facts.version import Version
+from .case import Case
+from .evaluate import evaluate_rule
+from .packs import SEVERITY_ORDER, TIER_ORDER, StepVariants
+from .report import (
+    Caveat, DeviceInfo, Estimates, Finding, KnowledgeInfo, Question, Recommendation, Report, TraceEvent,
+)
+from .rulebase import CompiledRule, RuleBase
+
+Tracer = Callable[[TraceEvent], None]
+
+
+@dataclass
+class _Concluded:
+    because: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    tier: str | None = None
+
+
+def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[str, Any]]], lang: str,
+             *, explain: bool = False, tracer: Tracer | None = None) -> Report:
+    found: dict[str, dict[str, _Concluded]] = {"finding": {}, "recommendation": {}, "caveat": {}}
+    finding_rules: dict[str, list[str]] = {}
+    for compiled, _ in firings:
+        rule = compiled.rule
+        consumed = [c.finding for c in rule.when if c.finding is not None]
+        for concl in rule.then:
+            entry = found[concl.kind].setdefault(concl.target, _Concluded())
+            chain = [rule.id] + [r for f in consumed for r in finding_rules.get(f, [])]
+            entry.because.extend(r for r in chain if r not in entry.because)
+            entry.paths.extend(p for p in compiled.fact_paths() if p not in entry.paths)
+            if concl.tier is not None:
+                entry.tier = min(entry.tier or concl.tier, concl.tier, key=TIER_ORDER.__getitem__)
+            if concl.finding:
+                finding_rules.setdefault(concl.finding, [])
+                finding_rules[concl.finding].extend(r for r in chain if r not in finding_rules[concl.finding])
+
+    params = text_params(rb, case, lang)
+    fill = _Filler(params, lang)
+
+    findings = sorted(found["finding"].items(),
+                      key=lambda kv: (SEVERITY_ORDER[rb.findings[kv[0]].severity], rb.findings[kv[0]].order, kv[0]))
+    recs = sorted(found["recommendation"].items(),
+                  key=lambda kv: (TIER_ORDER[kv[1].tier or rb.recommendations[kv[0]].tier],
+                                  rb.recommendations[kv[0]].order, kv[0]))
+    cavs = sorted(found["caveat"].items(), key=lambda kv: (rb.caveats[kv[0]].order, kv[0]))
+
+    report_findings = [
+        Finding(id=fid, title=fill(d.title.get(lang)), detail=fill(d.detail.get(lang)), severity=d.severity,
+                because=c.because, evidence=_evidence(case, c.paths))
+        for fid, c in findings for d in [rb.findings[fid]]
+    ]
+    report_recs = [
+        Recommendation(id=rid, rank=i, tier=c.tier or d.tier, title=fill(d.title.get(lang)),
+                       steps=[fill(s) for s in _steps(d.steps, case, lang)], because=c.because,
+                       evidence=_evidence(case, c.paths))
+        for i, (rid, c) in enumerate(recs, 1) for d in [rb.recommendations[rid]]
+    ]
+    report_cavs = [Caveat(id=cid, text=fill(rb.caveats[cid].text.get(lang)), because=c.because) for cid, c in cavs]
+
+    fired = {compiled.id for compiled, _ in firings}
+    trace = _trace(rb, case, firings, lang) if (explain or tracer is not None) else []
+    if tracer is not None:
+        for event in trace:
+            tracer(event)
+
+    facts = case.facts
+    return Report(
+        ticket=facts.ticket,
+        lang=lang,  # type: ignore[arg-type]
+        findings=report_findings,
+        recommendations=report_recs,
+        caveats=report_cavs,
+        questions=questions(rb, case, fired, set(found["finding"]), lang),
+        unrecognised_messages=list(case.unrecognised_messages),
+        unrecognised_uses=list(case.unrecognised_uses),
+        device=DeviceInfo(model=facts.device.model, family=case.values.get("device.family"),
+                          target_model=facts.target.model, target_family=case.values.get("target.family")),
+        estimates=_estimates(case, lang),
+        knowledge=KnowledgeInfo(as_of=rb.knowledge.as_of,
+                                prices_as_of={k: r.as_of for k, r in rb.knowledge.regions.items()}),
+        trace=trace if explain else [],
+    )
+
+
+def _evidence(case: Case, paths: list[str]) -> dict[str, Any]:
+    return {p: _jsonable(case.values[p]) for p in sorted(paths) if p in case.values}
+
+
+def _jsonable(value: Any) -> Any:
+    return str(value) if isinstance(value, Version) else value
+
+
+def _steps(steps: Any, case: Case, lang: str) -> list[str]:
+    if isinstance(steps, StepVariants):
+        chosen = steps.cases.get(str(case.values.get(steps.by)), steps.otherwise)
+        return chosen.get(lang)
+    return list(steps.get(lang))
+
+
+# --------------------------------------------------------------------------- texts
+
+
+class _Filler:
+    def __init__(self, params: dict[str, str], lang: str) -> None:
+        self.params = params
+        self.unknown = "不明" if lang == "ja" else "unknown"
+
+    def __call__(self, text: str) -> str:
+        if "{" not in text:
+            return text
+        return text.format_map(_Default(self.params, self.unknown))
+
+
+class _Default(dict[str, str]):
+    def __init__(self, params: dict[str, str], unknown: str) -> None:
+        super().__init__(params)
+        self.unknown = unknown
+
+    def __missing__(self, key: str) -> str:
+        return self.unknown
+
+
+def _gb(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def _plan_name(gb: float) -> str:
+    return f"{gb / 1000:g} TB" if gb >= 1000 else f"{gb:g} GB"
+
+
+def text_params(rb: RuleBase, case: Case, lang: str) -> dict[str, str]:
+    """The values texts may show as ``{name}`` (see ``rulebase.PLACEHOLDERS``)."""
+    v, facts, kn = case.values, case.facts, rb.knowledge
+    p: dict[str, str] = {"latest_ios": f"iOS {kn.latest_ios_major}"}
+    for key, path in (("backup_size_gb", "backup.size_gb"), ("space_gb", "account.space_for_backup_gb"),
+                      ("free_gb", "account.free_gb"), ("plan_gb", "account.plan_gb"),
+                      ("plan_used_gb", "account.used_gb"), ("storage_used_gb", "device.storage_used_gb"),
+                      ("target_capacity_gb", "target.capacity_gb"), ("apps_waiting_hours", "symptoms.apps_waiting_hours")):
+        if path in v:
+            p[key] = _gb(float(v[path]))
+    if "backup.size_gb" in v and "account.space_for_backup_gb" in v:
+        p["shortfall_gb"] = _gb(max(v["backup.size_gb"] - v["account.space_for_backup_gb"], 0.0))
+    if "backup.days_since_success" in v:
+        p["days_since_success"] = str(v["backup.days_since_success"])
+    for key, path in (("device_ios", "device.ios"), ("target_ios", "target.ios"), ("backup_ios", "backup.last_backup_ios")):
+        if path in v:
+            p[key] = f"iOS {v[path]}"
+    for side in ("device", "target"):
+        model = getattr(facts, side).model
+        if model is not None:
+            p[f"{side}_model"] = model
+        if f"{side}.max_ios_major" in v:
+            p["max_ios" if side == "device" else "target_max_ios"] = f"iOS {v[f'{side}.max_ios_major']}"
+    fam = v.get("device.family")
+    if fam is not None:
+        p["device_family"] = next(f.label for f in kn.families if f.id == fam)
+    region_code = facts.region or ("JP" if lang == "ja" else "US")
+    region = kn.regions[region_code]
+    p["plan_region"] = {"JP": "日本" if lang == "ja" else "Japan",
+                        "US": "米国" if lang == "ja" else "the US"}[region_code]
+    p["plan_as_of"] = region.as_of
+    if "backup.size_gb" in v and "account.used_gb" in v:
+        # After the backup the account holds what it holds now, minus the backup it
+        # replaces, plus the new one.
+        need = v["account.used_gb"] - (facts.backup.existing_backup_gb or 0.0) + v["backup.size_gb"]
+        plan = kn.smallest_plan(region_code, need)
+        if plan is not None:
+            p["plan_name"] = _plan_name(plan.gb)
+            p["plan_price"] = region.price_text(plan.price)
+    return p
+
+
+def _estimates(case: Case, lang: str) -> Estimates:
+    est = case.estimate
+    how = None
+    basis = est.get("basis")
+    if basis:
+        if lang == "ja":
+            how = (f"推定値です: システムとアプリ {basis['base_gb']:g} GB + 写真 {basis['photo_count']} 枚 × "
+                   f"{basis['mb_per_photo']:g} MB + ビデオ {basis['video_gb']:g} GB"
+                   + ("" if basis["photos_in_backup"] else " (写真はバックアップに含まれないため 0 として計算)")
+                   + "。正確な値は「次回作成時のサイズ」で確認できます。")
+        else:
+            how = (f"Estimated: {basis['base_gb']:g} GB for system and apps + {basis['photo_count']} photos × "
+                   f"{basis['mb_per_photo']:g} MB + {basis['video_gb']:g} GB of video"
+                   + ("" if basis["photos_in_backup"] else " (photos are not in the backup, counted as 0)")
+                   + ". The phone shows the exact figure as \"Next Backup Size\".")
+    return Estimates(backup_size_gb=est.get("backup_size_gb"), backup_size_source=est.get("backup_size_source", "unknown"),
+                     how=how)
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def _importance(rb: RuleBase, compiled: CompiledRule) -> tuple[int, int]:
+    """How much a rule's conclusion matters: blocking findings first, then the rest."""
+    best = (9, 99)
+    for concl in compiled.rule.then:
+        if concl.finding:
+            rank = (SEVERITY_ORDER[rb.findings[concl.finding].severity], rb.findings[concl.finding].order)
+        elif concl.recommend:
+            d = rb.recommendations[concl.recommend]
+            rank = (4 + TIER_ORDER[concl.tier or d.tier], d.order)
+        else:
+            rank = (8, rb.caveats[concl.target].order)
+        best = min(best, rank)
+    return best
+
+
+def unknown_sources(rb: RuleBase, case: Case, paths: tuple[str, ...]) -> list[str]:
+    """Fact-file fields behind *paths* that the customer could still tell us."""
+    out: list[str] = []
+    for path in paths:
+        for src in rb.registry.input_sources(path):
+            if src in ("today", "symptoms.messages", "uses"):
+                continue
+            unknown = src not in case.values
+            if src in ("device.model", "target.model") and src in case.values:
+                unknown = case.values.get(src.split(".")[0] + ".model_known") is False
+            if unknown and src not in out:
+                out.append(src)
+    return out
+
+
+def questions(rb: RuleBase, case: Case, fired: set[str], findings: set[str], lang: str) -> list[Question]:
+    """Unknown facts whose answer could add a finding, fix or caveat, most useful first."""
+    wanted: dict[str, tuple[int, int]] = {}
+    for compiled in rb.rules:
+        if compiled.id in fired:
+            extra = [p for p in compiled.rule.ask_if_unknown if p not in case.values]
+        else:
+            results = evaluate_rule(compiled.rule.when, case.values, findings, rb.registry)
+            if any(r.verdict is False for r in results):
+                continue
+            extra = unknown_sources(rb, case, tuple(p for r in results for p in r.unknown))
+        if not extra:
+            continue
+        weight = _importance(rb, compiled)
+        for path in extra:
+            if path in rb.questions:
+                wanted[path] = min(wanted.get(path, weight), weight)
+    order = sorted(wanted, key=lambda p: (wanted[p], rb.questions[p].order, p))
+    return [Question(field=p, ask=rb.questions[p].ask.get(lang), why=rb.questions[p].why.get(lang)) for p in order]
+
+
+# --------------------------------------------------------------------------- trace
+
+
+def _trace(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[str, Any]]], lang: str) -> list[TraceEvent]:
+    events: list[TraceEvent] = []
+    ja = lang == "ja"
+    known = {k: _jsonable(val) for k, val in sorted(case.values.items())}
+    events.append(TraceEvent(seq=0, op="assert", facts=known,
+                             message="事実を投入: 既知の項目 {} 件".format(len(known)) if ja
+                             else f"asserted the case: {len(known)} known facts"))
+    for compiled, matched in firings:
+        rule = compiled.rule
+        derived = [c.finding for c in rule.then if c.finding]
+        used = {p: known[p] for p in compiled.fact_paths() if p in known}
+        consumed = [c.finding for c in rule.when if c.finding]
+        desc = rule.description.get(lang)
+        events.append(TraceEvent(seq=len(events), op="fire", rule_id=rule.id, pack=compiled.pack, facts=used,
+                                 derived=derived,
+                                 message=desc + (("  ← " + ", ".join(consumed)) if consumed else "")))
+        for concl in rule.then:
+            kind = {"finding": ("所見", "finding"), "recommendation": ("対処", "recommendation"),
+                    "caveat": ("注意", "caveat")}[concl.kind]
+            events.append(TraceEvent(seq=len(events), op="emit", rule_id=rule.id, pack=compiled.pack,
+                                     message=f"{kind[0] if ja else kind[1]}: {concl.target}"))
+    return events

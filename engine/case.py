@@ -1,0 +1,133 @@
+"""Turn a validated fact file into the one flat ``case`` fact the rules match.
+
+Unknown stays unknown: a field that is absent in the fact file is absent here too,
+and a derived value is present only when every input it needs is known. Values are
+kept twice: as the customer would read them (for texts and explanations) and encoded
+for durable-rules (see :func:`backup_doctor.engine.fields.encode`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..facts.models import FactFile
+from .fields import KNOWN_USES, FieldRegistry, encode
+from .knowledge import Knowledge, normalise_text
+
+_KNOWN_USES = frozenset(KNOWN_USES)
+
+
+@dataclass
+class Case:
+    """One diagnosis' facts: readable values, engine values and what was not understood."""
+
+    facts: FactFile
+    values: dict[str, Any]
+    engine: dict[str, Any]
+    unrecognised_messages: list[str] = field(default_factory=list)
+    unrecognised_uses: list[str] = field(default_factory=list)
+    estimate: dict[str, Any] = field(default_factory=dict)
+
+
+def build_case(facts: FactFile, knowledge: Knowledge, registry: FieldRegistry, today: _dt.date) -> Case:
+    values: dict[str, Any] = {}
+    if facts.goal is not None:
+        values["goal"] = facts.goal
+    if facts.region is not None:
+        values["region"] = facts.region
+    for section in ("device", "target", "account", "backup", "network", "symptoms", "apple_status"):
+        for name, value in getattr(facts, section):
+            if value is not None and not isinstance(value, (list, _dt.date)):
+                values[f"{section}.{name}"] = value
+
+    case = Case(facts, values, {})
+    _derive(case, knowledge, today)
+
+    engine: dict[str, Any] = {"t": "case", "id": "case"}
+    for path, value in values.items():
+        spec = registry.get(path)
+        if spec is not None:
+            engine[path] = encode(spec, value)
+    case.engine = engine
+    return case
+
+
+def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
+    facts, v = case.facts, case.values
+
+    for side in ("device", "target"):
+        model = getattr(facts, side).model
+        if model is not None:
+            fam = kn.family(model)
+            v[f"{side}.model_known"] = fam is not None
+            if fam is not None:
+                v[f"{side}.family"] = fam.id
+                v[f"{side}.max_ios_major"] = fam.max_ios_major
+                if side == "device":
+                    v["device.restart"] = fam.restart
+                    v["device.cellular_5g"] = fam.cellular_5g
+        ios = getattr(facts, side).ios
+        if ios is not None:
+            v[f"{side}.ios_major"] = ios.major
+    if facts.backup.last_backup_ios is not None:
+        v["backup.last_backup_ios_major"] = facts.backup.last_backup_ios.major
+
+    acc = facts.account
+    if acc.plan_gb is not None and acc.used_gb is not None:
+        free = max(acc.plan_gb - acc.used_gb, 0.0)
+        v["account.free_gb"] = round(free, 3)
+        # The previous backup of this phone is replaced by the new one, so its space
+        # counts as available. Unknown counts as none: the rule then asks about it.
+        v["account.space_for_backup_gb"] = round(free + (facts.backup.existing_backup_gb or 0.0), 3)
+
+    _estimate(case, kn)
+
+    if facts.backup.last_success is not None:
+        v["backup.days_since_success"] = (today - facts.backup.last_success).days
+
+    if facts.symptoms.messages is not None:
+        for text in facts.symptoms.messages:
+            ids = kn.recognise(text)
+            if not ids:
+                case.unrecognised_messages.append(text)
+            for mid in ids:
+                v[f"messages.{mid}"] = True
+    if facts.uses is not None:
+        for use in facts.uses:
+            key = normalise_text(use).replace(" ", "_")
+            key = next((k for k in _KNOWN_USES if normalise_text(k) == key), key)
+            if key in _KNOWN_USES:
+                v[f"uses.{key}"] = True
+            else:
+                case.unrecognised_uses.append(use)
+
+
+def _estimate(case: Case, kn: Knowledge) -> None:
+    b, v = case.facts.backup, case.values
+    if b.estimated_size_gb is not None:
+        v["backup.size_gb"] = b.estimated_size_gb
+        v["backup.size_estimated"] = False
+        case.estimate = {"backup_size_gb": b.estimated_size_gb, "backup_size_source": "reported"}
+        return
+    photos_in_backup = b.photos_included is not False and case.facts.account.icloud_photos_on is not True
+    if photos_in_backup and b.photo_count is None and b.video_gb is None:
+        case.estimate = {"backup_size_gb": None, "backup_size_source": "unknown"}
+        return
+    photo_gb = (b.photo_count or 0) * kn.mb_per_photo / 1000 if photos_in_backup else 0.0
+    video_gb = (b.video_gb or 0.0) if photos_in_backup else 0.0
+    size = round(kn.base_gb + photo_gb + video_gb, 2)
+    v["backup.size_gb"] = size
+    v["backup.size_estimated"] = True
+    case.estimate = {
+        "backup_size_gb": size,
+        "backup_size_source": "estimated",
+        "basis": {
+            "base_gb": kn.base_gb,
+            "photo_count": b.photo_count if photos_in_backup else 0,
+            "mb_per_photo": kn.mb_per_photo,
+            "video_gb": video_gb,
+            "photos_in_backup": photos_in_backup,
+        },
+    }

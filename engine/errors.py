@@ -1,0 +1,75 @@
+"""One error hierarchy for the whole library.
+
+Every error has a stable ``code`` (for programs) and a message written for a person.
+Validation errors carry *all* the problems found, not just the first. Exceptions of
+pydantic, PyYAML and durable-rules never reach the caller: they are wrapped here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, at one place."""
+
+    location: str
+    """Where: a JSON path such as ``account.used_gb``, or ``file:line`` for rule packs."""
+    message: str
+    """What was wrong."""
+    accepted: str | None = None
+    """What would be accepted there."""
+    suggestion: str | None = None
+    """A close known name, for a misspelt field or id."""
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.accepted:
+            text += f" (accepted: {self.accepted})"
+        if self.suggestion:
+            text += f"; did you mean {self.suggestion!r}?"
+        return text
+
+
+class DoctorError(Exception):
+    """Root of every error backup-doctor raises on purpose."""
+
+    code = "doctor_error"
+
+    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = (), source: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.source = source
+        """The file (or ``-`` / ``<string>``) the error is about, when there is one."""
+
+    def __str__(self) -> str:
+        head = f"{self.source}: {self.message}" if self.source else self.message
+        if not self.problems:
+            return head
+        return head + "".join(f"\n  - {p}" for p in self.problems)
+
+
+class InputError(DoctorError):
+    """A fact file could not be read or is not valid."""
+
+    code = "fact_input_error"
+
+
+class FactSchemaError(InputError):
+    """The fact file is JSON, but its content breaks the fact model."""
+
+    code = "fact_schema_error"
+
+
+class RulePackError(DoctorError):
+    """A rule pack could not be loaded: bad syntax, unknown field or id, missing text."""
+
+    code = "rule_pack_error"
+
+
+class EngineError(DoctorError):
+    """A diagnosis failed while the rules ran: a bug, not bad input."""
+
+    code = "engine_error"

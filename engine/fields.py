@@ -1,0 +1,170 @@
+"""The fact paths rules may test: input fields of the fact file plus derived ones.
+
+Each path has a *kind*, which fixes how its values compare and how they are encoded
+for durable-rules (integers in fixed units, never raw floats or version strings:
+see the notes on durable's number parser and string/number mixing).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+
+from ..facts.models import FactFile
+from ..facts.version import Version
+
+Kind = Literal["bool", "enum", "gb", "number", "version", "days", "text", "flag"]
+
+ORDERED_KINDS = frozenset({"gb", "number", "version", "days"})
+"""Kinds that lt/le/gt/ge accept. Kinds compare only with their own kind (days with number)."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    path: str
+    kind: Kind
+    values: tuple[str, ...] = ()
+    """For ``enum``: the accepted values."""
+    sources: tuple[str, ...] = ()
+    """For derived paths: the input fields they are computed from."""
+    doc: str = ""
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.sources)
+
+    def comparable_with(self, other: FieldSpec) -> bool:
+        numeric = {"number", "days"}
+        return self.kind == other.kind or (self.kind in numeric and other.kind in numeric)
+
+
+def encode(spec: FieldSpec, value: Any) -> Any:
+    """A value as durable-rules sees it: sizes in whole MB, versions as integer codes."""
+    if spec.kind == "gb":
+        return int(round(float(value) * 1000))
+    if spec.kind == "version":
+        return (value if isinstance(value, Version) else Version(str(value))).code
+    if spec.kind == "number":
+        return value if isinstance(value, int) else round(float(value), 3)
+    return value
+
+
+def _kind_of(annotation: Any) -> tuple[Kind, tuple[str, ...]] | None:
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) in (typing.Union, types.UnionType) and args:
+        annotation = args[0]
+    if get_origin(annotation) is typing.Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) is Literal:
+        return "enum", tuple(str(v) for v in get_args(annotation))
+    if annotation is bool:
+        return "bool", ()
+    if annotation is Version:
+        return "version", ()
+    if annotation in (int, float):
+        return "number", ()
+    if annotation is str:
+        return "text", ()
+    return None
+
+
+def _input_fields() -> dict[str, FieldSpec]:
+    out: dict[str, FieldSpec] = {}
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            path = f"{prefix}{name}"
+            ann = field.annotation
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                walk(ann, path + ".")
+                continue
+            found = _kind_of(ann)
+            if found is None:
+                continue  # lists (messages, uses) become flags; dates become day counts
+            kind, values = found
+            if name.endswith("_gb"):
+                kind = "gb"
+            out[path] = FieldSpec(path, kind, values, doc=field.description or "")
+
+    walk(FactFile, "")
+    for internal in ("schema_version", "ticket", "today"):
+        out.pop(internal, None)
+    return out
+
+
+# Derived paths: computed in engine/case.py, documented in docs/facts.md.
+_DERIVED = [
+    FieldSpec("account.free_gb", "gb", sources=("account.plan_gb", "account.used_gb"),
+              doc="plan_gb minus used_gb"),
+    FieldSpec("account.space_for_backup_gb", "gb",
+              sources=("account.plan_gb", "account.used_gb", "backup.existing_backup_gb"),
+              doc="free space plus the previous backup of this phone, which is replaced"),
+    FieldSpec("backup.size_gb", "gb",
+              sources=("backup.estimated_size_gb", "backup.photo_count", "backup.video_gb",
+                       "backup.photos_included", "account.icloud_photos_on"),
+              doc="the reported next backup size, else the estimate"),
+    FieldSpec("backup.size_estimated", "bool", sources=("backup.estimated_size_gb",),
+              doc="true when backup.size_gb is an estimate"),
+    FieldSpec("backup.days_since_success", "days", sources=("backup.last_success", "today"),
+              doc="days from the last successful iCloud backup to today"),
+    FieldSpec("device.family", "text", sources=("device.model",), doc="normalised model family id"),
+    FieldSpec("device.model_known", "bool", sources=("device.model",), doc="the model name was recognised"),
+    FieldSpec("device.restart", "enum", ("modern", "iphone7", "home_button"), sources=("device.model",),
+              doc="force-restart button sequence of the model"),
+    FieldSpec("device.max_ios_major", "number", sources=("device.model",), doc="last major iOS the model runs"),
+    FieldSpec("device.ios_major", "number", sources=("device.ios",), doc="major version of device.ios"),
+    FieldSpec("device.cellular_5g", "bool", sources=("device.model",), doc="a 5G model"),
+    FieldSpec("target.family", "text", sources=("target.model",), doc="normalised model family id"),
+    FieldSpec("target.model_known", "bool", sources=("target.model",), doc="the model name was recognised"),
+    FieldSpec("target.max_ios_major", "number", sources=("target.model",), doc="last major iOS the model runs"),
+    FieldSpec("target.ios_major", "number", sources=("target.ios",), doc="major version of target.ios"),
+    FieldSpec("backup.last_backup_ios_major", "number", sources=("backup.last_backup_ios",),
+              doc="major version of backup.last_backup_ios"),
+]
+
+
+@dataclass(frozen=True)
+class FieldRegistry:
+    fields: dict[str, FieldSpec]
+    flag_groups: dict[str, tuple[str, ...]]
+    """Flag paths by prefix: ``messages.<id>`` and ``uses.<name>``."""
+
+    def get(self, path: str) -> FieldSpec | None:
+        spec = self.fields.get(path)
+        if spec is not None:
+            return spec
+        prefix, _, name = path.partition(".")
+        if prefix in self.flag_groups and name in self.flag_groups[prefix]:
+            return FieldSpec(path, "flag", sources=(_FLAG_SOURCE[prefix],))
+        return None
+
+    def all_paths(self) -> list[str]:
+        flags = [f"{p}.{n}" for p, names in self.flag_groups.items() for n in names]
+        return sorted(self.fields) + flags
+
+    def input_sources(self, path: str) -> tuple[str, ...]:
+        """The fact-file fields a path depends on (itself, for an input field)."""
+        spec = self.get(path)
+        if spec is None or not spec.sources:
+            return (path,)
+        return spec.sources
+
+
+_FLAG_SOURCE = {"messages": "symptoms.messages", "uses": "uses"}
+
+KNOWN_USES = (
+    "line", "whatsapp", "wechat", "kakaotalk", "signal", "telegram", "apple_pay", "suica", "pasmo",
+    "face_id", "touch_id", "gmail", "google_drive", "google_photos", "outlook", "onedrive", "dropbox",
+    "apple_watch", "health", "games", "icloud_drive", "two_factor_app", "banking_app", "voicemail",
+)
+"""Values of ``uses`` that rules may test; other values are kept and reported as unrecognised."""
+
+
+def build_registry(message_ids: tuple[str, ...]) -> FieldRegistry:
+    fields = _input_fields()
+    fields.update({f.path: f for f in _DERIVED})
+    return FieldRegistry(fields, {"messages": message_ids, "uses": KNOWN_USES})

@@ -1,0 +1,144 @@
+"""Dated domain data (iPhone families, iCloud plans, on-screen messages) and its lookups.
+
+The data lives in ``rules/knowledge/*.yaml`` with an ``as_of`` date each; this module
+only reads it. Nothing here decides a diagnosis: it normalises what the clerk typed
+(model names, pasted messages) and answers look-ups the rules' texts need.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    label: str
+    max_ios_major: int
+    restart: str
+    cellular_5g: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    gb: int
+    price: float
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    as_of: str
+    currency: str
+    format: str
+    plans: tuple[Plan, ...]
+
+    def price_text(self, amount: float) -> str:
+        return self.format.format(amount=amount)
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    shown: dict[str, str]
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    as_of: str
+    latest_ios_major: int
+    families: tuple[Family, ...]
+    model_names: dict[str, Family]
+    free_gb: float
+    regions: dict[str, Region]
+    messages: dict[str, Message]
+    base_gb: float
+    mb_per_photo: float
+
+    def family(self, model: str) -> Family | None:
+        """The family of a model name as typed ("iphone12 pro", "SE2", "iPhone SE (第2世代)")."""
+        return self.model_names.get(model_key(model))
+
+    def recognise(self, text: str) -> list[str]:
+        """Canonical ids of the messages *text* shows (empty when none is recognised)."""
+        stripped = text.strip()
+        if stripped in self.messages:
+            return [stripped]
+        norm = normalise_text(stripped)
+        if not norm:
+            return []
+        return [m.id for m in self.messages.values() if any(p in norm for p in m.phrases)]
+
+    def smallest_plan(self, region: str, need_gb: float) -> Plan | None:
+        """The cheapest plan in *region* that holds *need_gb*, or None when none does."""
+        return next((p for p in self.regions[region].plans if p.gb >= need_gb), None)
+
+
+_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_text(text: str) -> str:
+    """Fold width, case, spaces and punctuation, so retyped messages still match."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+_GENERATION = [
+    (re.compile(r"第\s*(\d)\s*世代"), r"\1"),
+    (re.compile(r"(\d)\s*(?:st|nd|rd|th)\s*gen(?:eration)?"), r"\1"),
+    (re.compile(r"gen(?:eration)?\s*(\d)"), r"\1"),
+]
+
+
+def model_key(model: str) -> str:
+    """Reduce a typed model name to the key used in ``models.yaml``."""
+    text = unicodedata.normalize("NFKC", model).casefold()
+    text = text.replace("アイフォン", "iphone").replace("アイフォーン", "iphone")
+    for pattern, repl in _GENERATION:
+        text = pattern.sub(repl, text)
+    text = text.replace("apple", "").replace("iphone", "")
+    return _PUNCT.sub("", text)
+
+
+def _read(name: str) -> Any:
+    return yaml.safe_load(resources.files("backup_doctor.rules").joinpath("knowledge", name).read_text("utf-8"))
+
+
+@cache
+def load_knowledge() -> Knowledge:
+    """Read the knowledge files once per process."""
+    ios, models, plans, messages, estimate = (
+        _read(n) for n in ("ios.yaml", "models.yaml", "plans.yaml", "messages.yaml", "estimate.yaml")
+    )
+    families = tuple(
+        Family(f["id"], f["label"], f["max_ios_major"], f["restart"], f["cellular_5g"]) for f in models["families"]
+    )
+    names = {model_key(n): fam for fam, raw in zip(families, models["families"]) for n in raw["names"]}
+    regions = {
+        code: Region(code, str(r["as_of"]), r["currency"], r["format"],
+                     tuple(Plan(p["gb"], p["price"]) for p in r["plans"]))
+        for code, r in plans["regions"].items()
+    }
+    msgs = {
+        mid: Message(mid, m["shown"], tuple(normalise_text(p) for p in m["phrases"]))
+        for mid, m in messages["messages"].items()
+    }
+    as_of = max(str(d["as_of"]) for d in (ios, models, plans, messages, estimate))
+    return Knowledge(
+        as_of=as_of,
+        latest_ios_major=ios["latest_major"],
+        families=families,
+        model_names=names,
+        free_gb=plans["free_gb"],
+        regions=regions,
+        messages=msgs,
+        base_gb=estimate["base_gb"],
+        mb_per_photo=estimate["mb_per_photo"],
+    )

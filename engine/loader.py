@@ -1,0 +1,186 @@
+"""Read a fact file (path, ``-``, JSON text or dict) into a validated :class:`FactFile`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..facts.models import FactFile
+from .errors import FactSchemaError, InputError, Problem
+from .suggest import closest
+
+MAX_FACT_FILE_BYTES = 1_048_576
+"""A fact file describes one customer; anything larger than 1 MiB is a mistake."""
+
+MAX_DEPTH = 20
+"""The fact model nests three levels; deeper input is refused before it is parsed."""
+
+FactsInput = FactFile | Mapping[str, Any] | str | bytes
+
+
+def load_facts(source: str | Path, *, stdin: Any = None) -> FactFile:
+    """Read and validate one fact file; ``"-"`` reads standard input."""
+    name = str(source)
+    if name == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        raw = stream.read(MAX_FACT_FILE_BYTES + 1)
+    else:
+        path = Path(source)
+        try:
+            with path.open("rb") as fh:
+                raw = fh.read(MAX_FACT_FILE_BYTES + 1)
+        except FileNotFoundError:
+            raise InputError("file not found", source=name) from None
+        except IsADirectoryError:
+            raise InputError("is a directory, not a fact file", source=name) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", source=name) from exc
+    return parse_facts(raw, source=name)
+
+
+def parse_facts(data: FactsInput, *, source: str = "<input>") -> FactFile:
+    """Validate facts given as a model, a dict, JSON text or JSON bytes."""
+    if isinstance(data, FactFile):
+        return data
+    if isinstance(data, (str, bytes, bytearray)):
+        data = _parse_json(data, source)
+    if not isinstance(data, Mapping):
+        raise FactSchemaError("a fact file must be a JSON object", source=source)
+    try:
+        return FactFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [_problem(err) for err in exc.errors(include_url=False)]
+        count = len(problems)
+        raise FactSchemaError(
+            f"{count} problem{'s' if count != 1 else ''} in the fact file", problems, source=source
+        ) from None
+
+
+def _parse_json(raw: str | bytes | bytearray, source: str) -> Any:
+    if isinstance(raw, str):
+        if len(raw) > MAX_FACT_FILE_BYTES:
+            raise InputError(f"larger than {MAX_FACT_FILE_BYTES} bytes (the limit for one fact file)", source=source)
+        text = raw
+    else:
+        if len(raw) > MAX_FACT_FILE_BYTES:
+            raise InputError(f"larger than {MAX_FACT_FILE_BYTES} bytes (the limit for one fact file)", source=source)
+        try:
+            text = bytes(raw).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})", source=source) from None
+    if _nesting_depth(text) > MAX_DEPTH:
+        raise InputError(f"nested deeper than {MAX_DEPTH} levels", source=source)
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", source=source) from None
+    except _JsonProblem as exc:
+        raise InputError(f"not valid JSON: {exc}", source=source) from None
+
+
+class _JsonProblem(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _JsonProblem(f"key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise _JsonProblem(f"{name} is not a number JSON allows")
+
+
+def _nesting_depth(text: str) -> int:
+    # A cheap upper bound that ignores strings: good enough to refuse hostile input
+    # before json.loads recurses into it.
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+# What each pydantic error type means to a person writing a fact file.
+_ACCEPTED = {
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "string_type": "text in double quotes",
+    "list_type": "a JSON list [...]",
+    "model_type": "a JSON object {...}",
+    "model_attributes_type": "a JSON object {...}",
+    "dict_type": "a JSON object {...}",
+    "date_type": "an ISO date such as \"2026-11-25\"",
+    "date": "an ISO date such as \"2026-11-25\"",
+    "version": "a dotted version such as \"16.7.2\"",
+    "version_type": "a dotted version such as \"16.7.2\"",
+    "finite": "a finite number",
+}
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and not part.startswith(("function-", "json-or-python")):
+            out += f".{part}" if out else part
+    return out
+
+
+def _problem(err: Any) -> Problem:
+    loc = tuple(err["loc"])
+    path = _path(loc)
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        known = _known_fields(loc[:-1])
+        return Problem(path, "unknown field", "one of " + ", ".join(sorted(known)) if known else None,
+                       closest(str(loc[-1]), known))
+    if kind == "literal_error":
+        return Problem(path, f"{err['input']!r} is not an accepted value", ctx.get("expected"))
+    if kind == "missing":
+        return Problem(path, "is required", "1" if path == "schema_version" else None)
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        return Problem(path, f"{err['input']!r} is out of range", _range_text(kind, ctx))
+    if kind in ("too_long", "string_too_long"):
+        return Problem(path, "is too long", err["msg"].replace("should have", "at most").replace("String should", "text should"))
+    message = err["msg"]
+    if kind in ("bool_type", "int_type", "float_type", "string_type", "list_type", "model_type",
+                "model_attributes_type", "dict_type", "date_type", "version_type"):
+        message = f"{err['input']!r} has the wrong type" if not isinstance(err["input"], (dict, list)) \
+            else "has the wrong type"
+    elif kind == "used_over_plan":
+        path = path + ".used_gb" if path else "account.used_gb"
+    return Problem(path, message, _ACCEPTED.get(kind))
+
+
+def _range_text(kind: str, ctx: dict[str, Any]) -> str:
+    symbol = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
+    bound = next(iter(ctx.values()), "?")
+    return f"a value {symbol} {bound}"
+
+
+def _known_fields(loc: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = FactFile
+    for part in loc:
+        if not isinstance(part, str):
+            continue
+        field = model.model_fields.get(part)
+        if field is None or not isinstance(field.annotation, type) or not issubclass(field.annotation, BaseModel):
+            return []
+        model = field.annotation
+    return list(model.model_fields)

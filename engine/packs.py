@@ -1,0 +1,286 @@
+"""Rule packs: YAML data files of rules and the texts of what they conclude.
+
+A pack is a folder of ``*.yaml`` files. Each file may hold ``rules`` and the
+definitions (titles, steps, texts, in English and Japanese) of the ``findings``,
+``recommendations``, ``caveats``, ``questions`` and ranking ``principles`` it uses.
+Files are read with ``yaml.safe_load`` semantics: loading never constructs Python
+objects or runs code. The format is documented in ``docs/rule-authoring.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import Problem, RulePackError
+
+ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+RULE_ID = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]*$", max_length=80)]
+LANGS = ("en", "ja")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """One text in both languages."""
+
+    en: Annotated[str, Field(min_length=1)]
+    ja: Annotated[str, Field(min_length=1)]
+
+    def get(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+class Steps(_Strict):
+    """Numbered steps in both languages."""
+
+    en: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    ja: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+
+    def get(self, lang: str) -> list[str]:
+        return self.ja if lang == "ja" else self.en
+
+    @model_validator(mode="after")
+    def _same_length(self) -> Steps:
+        if len(self.en) != len(self.ja):
+            raise ValueError(f"en has {len(self.en)} steps but ja has {len(self.ja)}: each step needs both languages")
+        return self
+
+
+class StepVariants(_Strict):
+    """Steps that depend on one fact, e.g. the force-restart buttons of the model."""
+
+    by: str
+    cases: dict[str, Steps]
+    otherwise: Steps
+
+
+Severity = Literal["blocking", "cause", "risk", "info"]
+Tier = Literal["unblock", "quick", "free", "paid", "alternative"]
+
+SEVERITY_ORDER = {"blocking": 0, "cause": 1, "risk": 2, "info": 3}
+TIER_ORDER = {"unblock": 0, "quick": 1, "free": 2, "paid": 3, "alternative": 4}
+
+
+class FindingDef(_Strict):
+    title: Text
+    detail: Text
+    severity: Severity = "cause"
+    order: int = 50
+
+
+class RecommendationDef(_Strict):
+    title: Text
+    steps: Steps | StepVariants
+    tier: Tier
+    order: int = 50
+
+
+class CaveatDef(_Strict):
+    text: Text
+    order: int = 50
+
+
+class QuestionDef(_Strict):
+    ask: Text
+    why: Text
+    order: int = 50
+
+
+OPS = ("is", "is_not", "in", "not_in", "lt", "le", "gt", "ge", "known")
+
+
+class Condition(_Strict):
+    """One test. Exactly one form: a fact test, a finding test, or ``any`` of fact tests."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    fact: str | None = None
+    is_: Any = Field(None, alias="is")
+    is_not: Any = None
+    in_: list[Any] | None = Field(None, alias="in")
+    not_in: list[Any] | None = None
+    lt: Any = None
+    le: Any = None
+    gt: Any = None
+    ge: Any = None
+    known: bool | None = None
+    finding: str | None = None
+    not_finding: str | None = None
+    principle: str | None = None
+    any: list[Condition] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_form(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("a condition is a mapping such as {fact: network.wifi_kind, is: tethering}")
+        forms = [k for k in ("fact", "finding", "not_finding", "any") if k in data]
+        if len(forms) != 1:
+            raise ValueError("a condition needs exactly one of: fact, finding, not_finding, any")
+        ops = [k for k in OPS if k in data]
+        if "fact" in data and len(ops) != 1:
+            raise ValueError(f"a fact condition needs exactly one operator of: {', '.join(OPS)}")
+        if "fact" not in data and ops:
+            raise ValueError(f"operator {ops[0]!r} needs a 'fact'")
+        if "principle" in data and "not_finding" not in data:
+            raise ValueError("'principle' belongs to a not_finding condition")
+        return data
+
+    @property
+    def op(self) -> str:
+        for name in OPS:
+            if name in self.model_fields_set or (name + "_") in self.model_fields_set:
+                return name
+        raise AssertionError("validated condition without operator")
+
+    @property
+    def value(self) -> Any:
+        return getattr(self, {"is": "is_", "in": "in_"}.get(self.op, self.op))
+
+
+class Conclusion(_Strict):
+    finding: str | None = None
+    recommend: str | None = None
+    caveat: str | None = None
+    tier: Tier | None = None
+    """For ``recommend``: move the fix to another tier in this situation."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Conclusion:
+        kinds = [k for k in ("finding", "recommend", "caveat") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a conclusion needs exactly one of: finding, recommend, caveat")
+        if self.tier is not None and self.recommend is None:
+            raise ValueError("'tier' belongs to a recommend conclusion")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "finding" if self.finding else "recommendation" if self.recommend else "caveat"
+
+    @property
+    def target(self) -> str:
+        return self.finding or self.recommend or self.caveat or ""
+
+
+class Rule(_Strict):
+    id: RULE_ID
+    description: Text
+    when: list[Condition]
+    then: list[Conclusion]
+    ask_if_unknown: list[str] = []
+    """Fields worth asking about when this rule fired while they were unknown."""
+    replaces: bool = False
+    """In a custom pack: this rule deliberately replaces a built-in rule of the same id."""
+    references: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _then_as_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("then"), dict):
+            data = {**data, "then": [data["then"]]}
+        return data
+
+
+class PackFile(_Strict):
+    findings: dict[ID, FindingDef] = {}
+    recommendations: dict[ID, RecommendationDef] = {}
+    caveats: dict[ID, CaveatDef] = {}
+    questions: dict[str, QuestionDef] = {}
+    principles: dict[ID, Text] = {}
+    rules: list[Rule] = []
+    replaces: list[str] = []
+    """Ids of built-in findings/recommendations/caveats/questions whose texts this file replaces."""
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _LineDict(dict[str, Any]):
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping, for error messages."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    out = _LineDict()
+    out.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice", key_node.start_mark)
+        out[key] = loader.construct_object(value_node, deep=True)
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+
+
+def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
+    line = getattr(data, "line", 0)
+    node = data
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = getattr(node, "line", line)
+    return line
+
+
+def _rule_at(data: Any, loc: tuple[Any, ...]) -> str:
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        try:
+            return f" (rule {data['rules'][loc[1]]['id']})"
+        except (KeyError, IndexError, TypeError):
+            return ""
+    return ""
+
+
+def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
+    """Parse one pack file; returns it and the line of each rule id."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(f"cannot read rule file: {exc}", source=str(path)) from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass, no Python tags
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RulePackError("not valid YAML", [Problem(where, str(problem))], source=str(path)) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise RulePackError("a rule file must be a mapping with keys such as 'rules' and 'findings'",
+                            source=str(path))
+    try:
+        pack = PackFile.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            where = ".".join(str(p) for p in loc)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key"
+            elif err["type"] == "missing":
+                msg = "is required" + (" (every text needs both 'en' and 'ja')" if loc[-1] in LANGS else "")
+            problems.append(Problem(f"{path}:{_line_of(data, loc)}", f"{where}{_rule_at(data, loc)}: {msg}"))
+        raise RulePackError(f"{len(problems)} problem(s) in rule file", problems, source=str(path)) from None
+    lines = {}
+    for raw in data.get("rules") or []:
+        if isinstance(raw, dict) and "id" in raw:
+            lines[str(raw["id"])] = getattr(raw, "line", 0)
+    return pack, lines

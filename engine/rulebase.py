@@ -1,0 +1,413 @@
+"""Load rule packs, check them against the fact model, and compile them for durable-rules.
+
+Checks run once, when the packs load: a misspelt fact path, an unknown id, a value of
+the wrong type or a missing translation fails here with the file, line and rule, so no
+diagnosis ever runs on a broken pack.
+
+Negation over findings (``not_finding``) is stratified: a rule that needs a finding to
+be *absent* runs only after every rule that could produce that finding has run. The
+engine drives the strata with ``stage`` sentinel facts (see ``_durable.py``), because
+durable-rules judges absence against the facts present at that moment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..facts.version import Version
+from .errors import Problem, RulePackError
+from .fields import ORDERED_KINDS, FieldRegistry, FieldSpec, build_registry, encode
+from .knowledge import Knowledge, load_knowledge
+from .packs import (
+    CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
+    read_pack_file,
+)
+from .suggest import closest
+
+BUILTIN_PACK = "core"
+
+_OPS_FOR_KIND = {
+    "bool": {"is", "is_not", "known"},
+    "flag": {"is", "known"},
+    "enum": {"is", "is_not", "in", "not_in", "known"},
+    "text": {"is", "is_not", "in", "not_in", "known"},
+}
+_DURABLE_OP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "is_not": "$neq"}
+
+PLACEHOLDERS = frozenset({
+    "backup_size_gb", "space_gb", "free_gb", "shortfall_gb", "plan_gb", "plan_used_gb", "plan_name",
+    "plan_price", "plan_region", "plan_as_of", "days_since_success", "device_model", "device_family",
+    "device_ios", "max_ios", "latest_ios", "target_model", "target_ios", "target_max_ios", "backup_ios",
+    "storage_used_gb", "target_capacity_gb", "apps_waiting_hours",
+})
+"""Names a text may use as ``{name}``; filled per diagnosis in ``report.py``."""
+
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    pack: str
+    file: str
+    line: int
+    stratum: int
+    name: str
+    """The rule's name inside durable-rules."""
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def fact_paths(self) -> list[str]:
+        return sorted({p for c in self.rule.when for p in _paths(c)})
+
+
+@dataclass
+class RuleBase:
+    """Every loaded rule and definition, checked and compiled."""
+
+    rules: tuple[CompiledRule, ...]
+    findings: dict[str, FindingDef]
+    recommendations: dict[str, RecommendationDef]
+    caveats: dict[str, CaveatDef]
+    questions: dict[str, QuestionDef]
+    principles: dict[str, Text]
+    registry: FieldRegistry
+    knowledge: Knowledge
+    strata: int
+    packs: tuple[str, ...]
+    definition_origin: dict[str, str] = field(default_factory=dict)
+    """``kind:id`` -> ``file:line``-less file path where it was defined (for the catalogue)."""
+
+    def by_name(self) -> dict[str, CompiledRule]:
+        return {r.name: r for r in self.rules}
+
+    def durable_definition(self) -> dict[str, Any]:
+        """The ruleset as durable-rules' JSON (see ``_durable.py``)."""
+        out: dict[str, Any] = {}
+        for compiled in self.rules:
+            out[compiled.name] = {"all": _compile_rule(compiled, self.registry)}
+        # Always fires, last: guarantees an action ran in every session (durable's
+        # delete_state frees uninitialised memory otherwise).
+        out["end"] = {"all": [{"e": {"t": "end"}}]}
+        return out
+
+
+def builtin_pack_dir() -> Path:
+    return Path(str(resources.files("backup_doctor.rules").joinpath("packs", BUILTIN_PACK)))
+
+
+def load_rulebase(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleBase:
+    """Load the built-in pack (unless ``builtin=False``) and the packs in *extra*."""
+    knowledge = load_knowledge()
+    registry = build_registry(tuple(knowledge.messages))
+    dirs = ([builtin_pack_dir()] if builtin else []) + [Path(d) for d in extra]
+    merger = _Merger(registry, knowledge)
+    for index, d in enumerate(dirs):
+        merger.add_dir(d, custom=index > 0 or not builtin)
+    return merger.finish()
+
+
+class _Merger:
+    def __init__(self, registry: FieldRegistry, knowledge: Knowledge) -> None:
+        self.registry = registry
+        self.knowledge = knowledge
+        self.problems: list[Problem] = []
+        self.defs: dict[str, dict[str, Any]] = {k: {} for k in
+                                                 ("findings", "recommendations", "caveats", "questions", "principles")}
+        self.origin: dict[str, str] = {}
+        self.rules: dict[str, tuple[Rule, str, str, int]] = {}
+        self.packs: list[str] = []
+
+    def add_dir(self, d: Path, *, custom: bool) -> None:
+        if not d.is_dir():
+            raise RulePackError("rule pack folder not found", source=str(d))
+        files = sorted(d.glob("*.yaml")) + sorted(d.glob("*.yml"))
+        if not files:
+            raise RulePackError("rule pack folder holds no .yaml files", source=str(d))
+        self.packs.append(str(d))
+        pack_name = d.name
+        for path in files:
+            pack, lines = read_pack_file(path)
+            self._add_file(pack, lines, path, pack_name, custom)
+
+    def _add_file(self, pack: PackFile, lines: dict[str, int], path: Path, pack_name: str, custom: bool) -> None:
+        replaces = set(pack.replaces)
+        for kind in self.defs:
+            for key, value in getattr(pack, kind).items():
+                tag = f"{kind}:{key}"
+                if key in self.defs[kind] and key not in replaces:
+                    self.problems.append(Problem(
+                        str(path), f"{kind[:-1]} {key!r} is already defined in {self.origin[tag]}",
+                        suggestion=None if not custom else None,
+                        accepted="list it under 'replaces:' to replace the built-in text on purpose"))
+                    continue
+                self.defs[kind][key] = value
+                self.origin[tag] = str(path)
+        for rule in pack.rules:
+            where = f"{path}:{lines.get(rule.id, 0)}"
+            if rule.id in self.rules:
+                _, _, first, first_line = self.rules[rule.id]
+                if not (custom and rule.replaces):
+                    self.problems.append(Problem(
+                        where, f"rule {rule.id}: id already used at {first}:{first_line}",
+                        accepted="a new id, or 'replaces: true' in a custom pack to replace a built-in rule"))
+                    continue
+            elif rule.replaces:
+                self.problems.append(Problem(where, f"rule {rule.id}: 'replaces: true' but no rule has this id"))
+                continue
+            self.rules[rule.id] = (rule, pack_name, str(path), lines.get(rule.id, 0))
+
+    def finish(self) -> RuleBase:
+        for rule, _, path, line in self.rules.values():
+            self._check_rule(rule, f"{path}:{line}")
+        self._check_texts()
+        strata = self._stratify()
+        if self.problems:
+            raise RulePackError(f"{len(self.problems)} problem(s) in the rule packs", self.problems)
+        compiled = tuple(
+            CompiledRule(rule, pack, path, line, strata[rule.id], f"r{i}")
+            for i, (rule, pack, path, line) in enumerate(self.rules.values())
+        )
+        return RuleBase(
+            rules=compiled,
+            findings=self.defs["findings"], recommendations=self.defs["recommendations"],
+            caveats=self.defs["caveats"], questions=self.defs["questions"], principles=self.defs["principles"],
+            registry=self.registry, knowledge=self.knowledge,
+            strata=max(strata.values(), default=0), packs=tuple(self.packs), definition_origin=self.origin,
+        )
+
+    # -- checks ---------------------------------------------------------------------
+
+    def _bad(self, where: str, rule: Rule, message: str, *, suggestion: str | None = None,
+             accepted: str | None = None) -> None:
+        self.problems.append(Problem(where, f"rule {rule.id}: {message}", accepted, suggestion))
+
+    def _field(self, where: str, rule: Rule, path: str) -> FieldSpec | None:
+        spec = self.registry.get(path)
+        if spec is None:
+            self._bad(where, rule, f"unknown fact path {path!r}",
+                      suggestion=closest(path, self.registry.all_paths()))
+        return spec
+
+    def _check_rule(self, rule: Rule, where: str) -> None:
+        if not rule.when:
+            self._bad(where, rule, "'when' is empty: a rule needs at least one condition")
+        for cond in rule.when:
+            self._check_condition(cond, rule, where, top=True)
+        for concl in rule.then:
+            kind = {"finding": "findings", "recommendation": "recommendations", "caveat": "caveats"}[concl.kind]
+            if concl.target not in self.defs[kind]:
+                self._bad(where, rule, f"concludes unknown {concl.kind} {concl.target!r}",
+                          suggestion=closest(concl.target, self.defs[kind]))
+        for path in rule.ask_if_unknown:
+            if self._field(where, rule, path) is not None and path not in self.defs["questions"]:
+                self._bad(where, rule, f"ask_if_unknown {path!r} has no entry under 'questions'")
+
+    def _check_condition(self, cond: Condition, rule: Rule, where: str, *, top: bool) -> None:
+        if cond.any is not None:
+            if not top:
+                self._bad(where, rule, "'any' cannot be nested")
+            if not cond.any:
+                self._bad(where, rule, "'any' is empty")
+            for sub in cond.any:
+                if sub.fact is None:
+                    self._bad(where, rule, "'any' may hold only fact conditions")
+                else:
+                    self._check_condition(sub, rule, where, top=False)
+            return
+        if cond.finding is not None or cond.not_finding is not None:
+            fid = cond.finding or cond.not_finding or ""
+            if fid not in self.defs["findings"]:
+                self._bad(where, rule, f"tests unknown finding {fid!r}", suggestion=closest(fid, self.defs["findings"]))
+            if cond.principle is not None and cond.principle not in self.defs["principles"]:
+                self._bad(where, rule, f"unknown principle {cond.principle!r}",
+                          suggestion=closest(cond.principle, self.defs["principles"]))
+            return
+        assert cond.fact is not None
+        spec = self._field(where, rule, cond.fact)
+        if spec is None:
+            return
+        op = cond.op
+        allowed = _OPS_FOR_KIND.get(spec.kind, set(_DURABLE_OP) | {"is", "in", "not_in", "known"})
+        if op not in allowed:
+            self._bad(where, rule, f"{cond.fact} is a {spec.kind}; operator {op!r} does not apply",
+                      accepted=", ".join(sorted(allowed)))
+            return
+        if op == "known":
+            return
+        values = cond.value if op in ("in", "not_in") else [cond.value]
+        if not values:
+            self._bad(where, rule, f"{op!r} needs at least one value")
+        for value in values:
+            if isinstance(value, dict):
+                if op in ("in", "not_in") or set(value) != {"fact"}:
+                    self._bad(where, rule, f"{cond.fact}: a reference is written {{fact: <path>}}")
+                    continue
+                other = self._field(where, rule, str(value["fact"]))
+                if other is not None and not spec.comparable_with(other):
+                    self._bad(where, rule, f"cannot compare {cond.fact} ({spec.kind}) with {other.path} ({other.kind})")
+            else:
+                problem = _literal_problem(spec, value)
+                if problem:
+                    self._bad(where, rule, f"{cond.fact}: {problem}", accepted=_accepted(spec))
+
+    def _check_texts(self) -> None:
+        for kind in ("findings", "recommendations", "caveats", "questions"):
+            for key, definition in self.defs[kind].items():
+                where = self.origin[f"{kind}:{key}"]
+                for text in _texts(definition):
+                    for name in _PLACEHOLDER_RE.findall(text):
+                        if name not in PLACEHOLDERS:
+                            self.problems.append(Problem(
+                                where, f"{kind[:-1]} {key}: unknown placeholder {{{name}}}",
+                                suggestion=closest(name, PLACEHOLDERS)))
+                steps = getattr(definition, "steps", None)
+                if isinstance(steps, StepVariants):
+                    spec = self.registry.get(steps.by)
+                    if spec is None or spec.kind != "enum":
+                        self.problems.append(Problem(where, f"{kind[:-1]} {key}: steps.by must be an enum fact path"))
+                    else:
+                        for case in steps.cases:
+                            if case not in spec.values:
+                                self.problems.append(Problem(
+                                    where, f"{kind[:-1]} {key}: {case!r} is not a value of {steps.by}",
+                                    accepted=", ".join(spec.values)))
+        for path in self.defs["questions"]:
+            if self.registry.get(path) is None:
+                self.problems.append(Problem(self.origin[f"questions:{path}"], f"question for unknown fact path {path!r}",
+                                             suggestion=closest(path, self.registry.all_paths())))
+
+    def _stratify(self) -> dict[str, int]:
+        producers: dict[str, list[str]] = {}
+        for rule, *_ in self.rules.values():
+            for concl in rule.then:
+                if concl.finding:
+                    producers.setdefault(concl.finding, []).append(rule.id)
+        strata = {rid: 0 for rid in self.rules}
+        limit = len(strata) + 1
+        changed = True
+        while changed:
+            changed = False
+            for rule, *_ in self.rules.values():
+                need = 0
+                for cond in rule.when:
+                    if cond.finding is not None:
+                        need = max([need] + [strata[p] for p in producers.get(cond.finding, [])])
+                    elif cond.not_finding is not None:
+                        need = max([need] + [strata[p] + 1 for p in producers.get(cond.not_finding, [])])
+                if need > strata[rule.id]:
+                    if need > limit:
+                        self.problems.append(Problem(
+                            "", f"rule {rule.id}: findings depend on their own absence (a cycle through not_finding)"))
+                        return strata
+                    strata[rule.id] = need
+                    changed = True
+        return strata
+
+
+def _texts(definition: Any) -> Iterable[str]:
+    for name in ("title", "detail", "text", "ask", "why"):
+        text = getattr(definition, name, None)
+        if isinstance(text, Text):
+            yield text.en
+            yield text.ja
+    steps = getattr(definition, "steps", None)
+    if steps is not None:
+        groups = [steps] if not isinstance(steps, StepVariants) else [*steps.cases.values(), steps.otherwise]
+        for group in groups:
+            yield from group.en
+            yield from group.ja
+
+
+def _literal_problem(spec: FieldSpec, value: Any) -> str | None:
+    if spec.kind in ("bool", "flag"):
+        return None if isinstance(value, bool) else f"{value!r} is not true/false"
+    if spec.kind == "enum":
+        return None if value in spec.values else f"{value!r} is not a value of this field"
+    if spec.kind == "text":
+        return None if isinstance(value, str) else f"{value!r} is not text"
+    if spec.kind == "version":
+        try:
+            Version(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else Version("x")
+        except ValueError:
+            return f"{value!r} is not a version (write it as a string, e.g. \"16.10\")"
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{value!r} is not a number"
+    return None
+
+
+def _accepted(spec: FieldSpec) -> str:
+    return {
+        "bool": "true or false", "flag": "true", "enum": ", ".join(spec.values), "text": "text",
+        "version": 'a version string such as "16.10"',
+    }.get(spec.kind, "a number")
+
+
+def _paths(cond: Condition) -> Iterable[str]:
+    if cond.any:
+        for sub in cond.any:
+            yield from _paths(sub)
+    elif cond.fact is not None:
+        yield cond.fact
+        value = cond.value
+        if isinstance(value, dict) and "fact" in value:
+            yield str(value["fact"])
+
+
+# --------------------------------------------------------------------------- compile
+
+
+def _compile_test(cond: Condition, registry: FieldRegistry) -> dict[str, Any]:
+    path = cond.fact
+    assert path is not None
+    spec = registry.get(path)
+    assert spec is not None
+    op = cond.op
+    if op == "known":
+        return {"$ex" if cond.known else "$nex": {path: 1}}
+    # Every test first requires the field to exist: durable treats a missing right-hand
+    # field as a match, and unknown must never satisfy a rule.
+    tests: list[dict[str, Any]] = [{"$ex": {path: 1}}]
+    value = cond.value
+    if isinstance(value, dict):
+        other = str(value["fact"])
+        tests.append({"$ex": {other: 1}})
+        ref = {"$m": other}
+        tests.append({path: ref} if op == "is" else {_DURABLE_OP[op]: {path: ref}})
+    elif op == "is":
+        tests.append({path: encode(spec, value)})
+    elif op == "in":
+        tests.append({"$or": [{path: encode(spec, v)} for v in value]})
+    elif op == "not_in":
+        tests.extend({"$neq": {path: encode(spec, v)}} for v in value)
+    else:
+        tests.append({_DURABLE_OP[op]: {path: encode(spec, value)}})
+    return {"$and": tests} if len(tests) > 1 else tests[0]
+
+
+def _compile_rule(compiled: CompiledRule, registry: FieldRegistry) -> list[dict[str, Any]]:
+    case_tests: list[dict[str, Any]] = [{"t": "case"}]
+    patterns: list[dict[str, Any]] = []
+    for i, cond in enumerate(compiled.rule.when):
+        if cond.any is not None:
+            case_tests.append({"$or": [_compile_test(sub, registry) for sub in cond.any]})
+        elif cond.fact is not None:
+            case_tests.append(_compile_test(cond, registry))
+        elif cond.finding is not None:
+            patterns.append({f"f{i}": {"$and": [{"t": "finding"}, {"name": cond.finding}]}})
+        else:
+            patterns.append({f"n{i}$not": {"$and": [{"t": "finding"}, {"name": cond.not_finding}]}})
+    head = [{"k": {"$and": case_tests}}]
+    if compiled.stratum:
+        head.append({"st": {"$and": [{"t": "stage"}, {"n": compiled.stratum}]}})
+    # Negations last: durable needs a positive pattern before a $not.
+    patterns.sort(key=lambda p: "$not" in next(iter(p)))
+    return head + patterns

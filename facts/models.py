@@ -1,0 +1,163 @@
+"""The fact file: one customer's situation, as a helpdesk describes it.
+
+Every field except ``schema_version`` is optional, and an absent or ``null`` field
+means *unknown*, never false. Models are frozen and forbid unknown keys.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .version import Version
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise PydanticCustomError("finite", "must be a finite number")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    # JSON has no date type; accept only the ISO text form, so "11/25" or 20261125
+    # cannot slip through as something else.
+    if isinstance(value, _dt.date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "must be an ISO date string like \"2026-11-25\"")
+    try:
+        return _dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError("date", "{value!r} is not a date (use YYYY-MM-DD)", {"value": value}) from None
+
+
+GB = Annotated[float, Field(ge=0, le=1_000_000, strict=True), AfterValidator(_finite)]
+"""A size in gigabytes: a non-negative number."""
+
+IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date)]
+Bool = Annotated[bool, Field(strict=True)]
+Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
+
+# Tolerance for account.used_gb above the plan: iOS rounds, and family sharing or a
+# just-cancelled plan can show a little more in use than the plan holds.
+USED_OVER_PLAN_MARGIN_GB = 0.5
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Device(_Facts):
+    """The phone being backed up (or the old phone, for a migration)."""
+
+    model: Annotated[str, Field(max_length=100)] | None = None
+    ios: Version | None = None
+    update_available: Bool | None = None
+    charging: Bool | None = None
+    low_power_mode: Bool | None = None
+    storage_used_gb: GB | None = None
+    backup_restricted: Bool | None = None
+
+
+class Target(_Facts):
+    """The phone that receives the data (migrate, restore)."""
+
+    model: Annotated[str, Field(max_length=100)] | None = None
+    ios: Version | None = None
+    capacity_gb: GB | None = None
+
+
+class Account(_Facts):
+    """The Apple Account and its iCloud storage."""
+
+    signed_in: Bool | None = None
+    plan_gb: Annotated[float, Field(gt=0, le=1_000_000, strict=True), AfterValidator(_finite)] | None = None
+    used_gb: GB | None = None
+    icloud_backup_on: Bool | None = None
+    icloud_photos_on: Bool | None = None
+    messages_in_icloud_on: Bool | None = None
+
+    @model_validator(mode="after")
+    def _used_within_plan(self) -> Account:
+        if self.plan_gb is not None and self.used_gb is not None:
+            if self.used_gb > self.plan_gb + USED_OVER_PLAN_MARGIN_GB:
+                raise PydanticCustomError(
+                    "used_over_plan",
+                    "used_gb ({used}) is larger than plan_gb ({plan}); at most plan_gb + {margin} is accepted",
+                    {"used": self.used_gb, "plan": self.plan_gb, "margin": USED_OVER_PLAN_MARGIN_GB},
+                )
+        return self
+
+
+class Backup(_Facts):
+    """The backup: its size, what it holds, and its history."""
+
+    estimated_size_gb: GB | None = None
+    photo_count: Count | None = None
+    video_gb: GB | None = None
+    photos_included: Bool | None = None
+    existing_backup_gb: GB | None = None
+    last_success: IsoDate | None = None
+    last_backup_ios: Version | None = None
+
+
+class Network(_Facts):
+    """How the phone reaches the internet."""
+
+    connection: Literal["wifi", "cellular", "none"] | None = None
+    wifi_kind: Literal["home", "office", "public", "tethering", "mobile_router"] | None = None
+    signal_bars: Annotated[int, Field(ge=0, le=3, strict=True)] | None = None
+    line: Literal["fiber", "cable", "dsl", "mobile"] | None = None
+    cellular_backup_on: Bool | None = None
+    mobile_data_on: Bool | None = None
+    sim_inserted: Bool | None = None
+    vpn_or_proxy: Bool | None = None
+
+
+class Symptoms(_Facts):
+    """What the customer saw."""
+
+    messages: Annotated[list[Annotated[str, Field(min_length=1, max_length=1000)]], Field(max_length=50)] | None = None
+    backup_stuck: Bool | None = None
+    auto_backup_not_running: Bool | None = None
+    restore_failed: Bool | None = None
+    apps_waiting_hours: Annotated[float, Field(ge=0, le=10_000, strict=True), AfterValidator(_finite)] | None = None
+
+
+class AppleStatus(_Facts):
+    """What Apple's system status page shows."""
+
+    icloud_backup_outage: Bool | None = None
+
+
+class FactFile(_Facts):
+    """One customer's situation (schema version 1)."""
+
+    schema_version: Literal[1]
+    ticket: Annotated[str, Field(max_length=200)] | None = None
+    today: IsoDate | None = None
+    goal: Literal["backup", "migrate", "restore"] | None = None
+    region: Literal["JP", "US"] | None = None
+    device: Device = Device()
+    target: Target = Target()
+    account: Account = Account()
+    backup: Backup = Backup()
+    network: Network = Network()
+    symptoms: Symptoms = Symptoms()
+    uses: Annotated[list[Annotated[str, Field(min_length=1, max_length=60)]], Field(max_length=50)] | None = None
+    apple_status: AppleStatus = AppleStatus()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nulls_are_unknown(cls, data: Any) -> Any:
+        # A section written as null is as unknown as a missing one.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (v is None and k in _SECTIONS)}
+        return data
+
+
+_SECTIONS = frozenset({"device", "target", "account", "backup", "network", "symptoms", "apple_status"})

@@ -1,0 +1,93 @@
+"""iOS version numbers that compare as versions, not as text or floats."""
+
+from __future__ import annotations
+
+import re
+from functools import total_ordering
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+_VERSION_RE = re.compile(r"^\s*(\d{1,3})(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?\s*$")
+
+ACCEPTED = 'a dotted version string such as "16.7.2", "17" or "18.1"'
+
+
+@total_ordering
+class Version:
+    """A dotted iOS version: ``Version("16.10") > Version("16.9")``.
+
+    Missing parts count as zero, so ``"17"`` equals ``"17.0.0"``. Each part has at
+    most three digits, which keeps :attr:`code` an exact integer for the engine.
+    """
+
+    __slots__ = ("parts", "text")
+
+    def __init__(self, text: str) -> None:
+        match = _VERSION_RE.match(text)
+        if match is None:
+            raise ValueError(f"{text!r} is not a version; expected {ACCEPTED}")
+        self.text = text.strip()
+        self.parts: tuple[int, int, int] = tuple(int(p or 0) for p in match.groups())  # type: ignore[assignment]
+
+    @property
+    def major(self) -> int:
+        return self.parts[0]
+
+    @property
+    def code(self) -> int:
+        """An integer that orders like the version (``16.10.1`` → 16_010_001)."""
+        major, minor, patch = self.parts
+        return major * 1_000_000 + minor * 1_000 + patch
+
+    @classmethod
+    def from_code(cls, code: int) -> Version:
+        major, rest = divmod(code, 1_000_000)
+        minor, patch = divmod(rest, 1_000)
+        text = f"{major}.{minor}" + (f".{patch}" if patch else "")
+        return cls(text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Version) and self.parts == other.parts
+
+    def __lt__(self, other: Version) -> bool:
+        return self.parts < other.parts
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Version({self.text!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _validate_version,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": _VERSION_RE.pattern, "examples": ["16.7.2", "18.1"]}
+
+
+def _validate_version(value: Any) -> Version:
+    if isinstance(value, Version):
+        return value
+    # A bare integer ("ios": 17) is unambiguous; a float is not (16.10 would read as 16.1).
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1000:
+        return Version(str(value))
+    if isinstance(value, str):
+        try:
+            return Version(value)
+        except ValueError:
+            raise PydanticCustomError("version", "{value!r} is not a version", {"value": value}) from None
+    raise PydanticCustomError("version_type", "must be a string like \"16.7.2\" (got {kind})",
+                              {"kind": type(value).__name__})
