@@ -32,7 +32,7 @@ def _iso_date(value: Any) -> Any:
     try:
         return _dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise PydanticCustomError("date", "{value!r} is not a date (use YYYY-MM-DD)", {"value": value}) from None
+        raise PydanticCustomError("date", "'{value}' is not a date (use YYYY-MM-DD)", {"value": value}) from None
 
 
 GB = Annotated[float, Field(ge=0, le=1_000_000, strict=True), AfterValidator(_finite)]

@@ -88,6 +88,6 @@ def _validate_version(value: Any) -> Version:
         try:
             return Version(value)
         except ValueError:
-            raise PydanticCustomError("version", "{value!r} is not a version", {"value": value}) from None
+            raise PydanticCustomError("version", "'{value}' is not a version", {"value": value}) from None
     raise PydanticCustomError("version_type", "must be a string like \"16.7.2\" (got {kind})",
                               {"kind": type(value).__name__})

@@ -1,0 +1,1 @@
+"""The ``backup-doctor`` command line (presentation and exit codes only)."""

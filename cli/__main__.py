@@ -1,0 +1,5 @@
+"""``python -m backup_doctor.cli``."""
+
+from .main import main
+
+main()

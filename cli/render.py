@@ -1,0 +1,131 @@
+"""Render a :class:`Report` for people: plain text to read aloud, or Markdown for a ticket."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any
+
+from ..engine.report import Report, TraceEvent
+
+_LABELS = {
+    "en": {
+        "title": "backup-doctor report", "ticket": "Ticket", "findings": "What is wrong",
+        "none_found": "No cause found from the facts given.", "fixes": "What to do, in this order",
+        "caveats": "Before you start", "questions": "Worth asking the customer",
+        "unrecognised": "Messages not recognised (check the wording)", "uses": "Services not recognised",
+        "estimate": "Backup size", "why": "why", "explain": "How the rules reached this", "as_of": "Knowledge as of",
+        "reported": "as reported", "matched": "matched", "derived": "derived",
+    },
+    "ja": {
+        "title": "backup-doctor 診断結果", "ticket": "チケット", "findings": "原因",
+        "none_found": "入力された情報からは原因が見つかりませんでした。", "fixes": "対処（この順に試してください）",
+        "caveats": "始める前に", "questions": "お客様に確認したいこと",
+        "unrecognised": "認識できなかったメッセージ（文言を確認してください）", "uses": "認識できなかったサービス",
+        "estimate": "バックアップのサイズ", "why": "理由", "explain": "ルールの推論過程", "as_of": "知識の基準日",
+        "reported": "申告値", "matched": "照合", "derived": "導出",
+    },
+}
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _width(text: str) -> int:
+    """Columns *text* takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def explain_lines(trace: list[TraceEvent], lang: str) -> list[str]:
+    """The --explain chain, one line per event, in the report's language."""
+    t = _LABELS[lang]
+    lines = []
+    for ev in trace:
+        if ev.op == "assert":
+            lines.append(f"{ev.seq:>3}. {ev.message}")
+        elif ev.op == "fire":
+            facts = ", ".join(f"{k} = {_value(v)}" for k, v in ev.facts.items())
+            lines.append(f"{ev.seq:>3}. [{ev.rule_id}] {ev.message}")
+            if facts:
+                lines.append(f"       {t['matched']}: {facts}")
+            if ev.derived:
+                lines.append(f"       {t['derived']}: {', '.join(ev.derived)}")
+        else:
+            lines.append(f"       → {ev.message}")
+    return lines
+
+
+def render_text(report: Report, *, markdown: bool = False) -> str:
+    t = _LABELS[report.lang]
+    out: list[str] = []
+
+    def heading(text: str, level: int = 2) -> None:
+        if out:
+            out.append("")
+        if markdown:
+            out.append("#" * level + " " + text)
+            out.append("")
+        else:
+            out.append(text)
+            out.append(("=" if level == 1 else "-") * _width(text))
+
+    bullet = "- " if markdown else "  • "
+    heading(t["title"] + (f" ({t['ticket']} {report.ticket})" if report.ticket else ""), 1)
+
+    heading(t["findings"])
+    if not report.findings:
+        out.append(t["none_found"])
+    for f in report.findings:
+        out.append(f"{bullet}{'**' + f.title + '**' if markdown else f.title} [{f.id}]")
+        out.append(("  " if markdown else "    ") + f.detail)
+
+    if report.recommendations:
+        heading(t["fixes"])
+        for r in report.recommendations:
+            out.append(f"{r.rank}. {'**' + r.title + '**' if markdown else r.title} [{r.id}]")
+            for i, step in enumerate(r.steps, 1):
+                out.append(f"    {i}. {step}" if not markdown else f"    {i}. {step}")
+
+    if report.caveats:
+        heading(t["caveats"])
+        out.extend(f"{bullet}{c.text}" for c in report.caveats)
+
+    if report.questions:
+        heading(t["questions"])
+        for q in report.questions:
+            out.append(f"{bullet}{q.ask}")
+            out.append(("  " if markdown else "    ") + f"({t['why']}: {q.why})")
+
+    if report.unrecognised_messages:
+        heading(t["unrecognised"])
+        out.extend(f"{bullet}{m}" for m in report.unrecognised_messages)
+    if report.unrecognised_uses:
+        heading(t["uses"])
+        out.extend(f"{bullet}{u}" for u in report.unrecognised_uses)
+
+    est = report.estimates
+    if est.backup_size_gb is not None:
+        heading(t["estimate"])
+        out.append(est.how or f"{est.backup_size_gb:g} GB ({t['reported']})")
+
+    if report.trace:
+        heading(t["explain"])
+        lines = explain_lines(report.trace, report.lang)
+        out.extend(["```", *lines, "```"] if markdown else lines)
+
+    out.append("")
+    out.append(f"{t['as_of']}: {report.knowledge.as_of}")
+    return "\n".join(out) + "\n"
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def render(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        return render_json(report)
+    return render_text(report, markdown=fmt == "markdown")

@@ -1,0 +1,19 @@
+"""The JSON Schema of the fact file, generated from the models.
+
+``facts/schema.json`` is this output, checked in for tools that cannot import us;
+``tests/test_schema.py`` regenerates it and fails when the two differ. Regenerate with
+``backup-doctor schema > facts/schema.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import FactFile
+
+
+def fact_schema() -> dict[str, Any]:
+    schema = FactFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "backup-doctor fact file"
+    return schema
