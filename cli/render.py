@@ -63,7 +63,7 @@ def render_text(report: Report, *, markdown: bool = False) -> str:
     out: list[str] = []
 
     def heading(text: str, level: int = 2) -> None:
-        if out:
+        if out and out[-1]:
             out.append("")
         if markdown:
             out.append("#" * level + " " + text)
@@ -78,16 +78,17 @@ def render_text(report: Report, *, markdown: bool = False) -> str:
     heading(t["findings"])
     if not report.findings:
         out.append(t["none_found"])
+    # Markdown: a backslash ends the line inside the list item, so the detail stays
+    # under its title instead of running on after it.
     for f in report.findings:
-        out.append(f"{bullet}{'**' + f.title + '**' if markdown else f.title} [{f.id}]")
+        out.append(f"- **{f.title}** `{f.id}`\\" if markdown else f"{bullet}{f.title} [{f.id}]")
         out.append(("  " if markdown else "    ") + f.detail)
 
     if report.recommendations:
         heading(t["fixes"])
         for r in report.recommendations:
-            out.append(f"{r.rank}. {'**' + r.title + '**' if markdown else r.title} [{r.id}]")
-            for i, step in enumerate(r.steps, 1):
-                out.append(f"    {i}. {step}" if not markdown else f"    {i}. {step}")
+            out.append(f"{r.rank}. **{r.title}** `{r.id}`" if markdown else f"{r.rank}. {r.title} [{r.id}]")
+            out.extend(f"    {i}. {step}" for i, step in enumerate(r.steps, 1))
 
     if report.caveats:
         heading(t["caveats"])
@@ -95,9 +96,10 @@ def render_text(report: Report, *, markdown: bool = False) -> str:
 
     if report.questions:
         heading(t["questions"])
+        open_, close = ("（", "）") if report.lang == "ja" else ("(", ")")
         for q in report.questions:
-            out.append(f"{bullet}{q.ask}")
-            out.append(("  " if markdown else "    ") + f"({t['why']}: {q.why})")
+            out.append(f"{bullet}{q.ask}" + ("\\" if markdown else ""))
+            out.append(("  " if markdown else "    ") + f"{open_}{t['why']}: {q.why}{close}")
 
     if report.unrecognised_messages:
         heading(t["unrecognised"])
@@ -109,7 +111,8 @@ def render_text(report: Report, *, markdown: bool = False) -> str:
     est = report.estimates
     if est.backup_size_gb is not None:
         heading(t["estimate"])
-        out.append(est.how or f"{est.backup_size_gb:g} GB ({t['reported']})")
+        reported = f"（{t['reported']}）" if report.lang == "ja" else f" ({t['reported']})"
+        out.append(est.how or f"{est.backup_size_gb:g} GB{reported}")
 
     if report.trace:
         heading(t["explain"])

@@ -13,6 +13,11 @@ We drive durable's C engine (``durable_rules_engine``) directly rather than thro
 
 What stays durable's job is the whole match: the Rete network, joins between the
 case fact, findings and stage sentinels, negation, and the agenda.
+
+Speed (see docs/performance.md): facts that recur in every session (sentinels,
+derived findings) are serialised once, as a :class:`Prepared` prefix the session id
+is appended to; an activation's matched facts are decoded only when a caller asks
+for them (explanations), since naming the rule needs no JSON parsing.
 """
 
 from __future__ import annotations
@@ -27,12 +32,39 @@ import durable_rules_engine as _dre
 
 from .errors import EngineError
 
-OnFire = Callable[[str, dict[str, Any]], Iterable[dict[str, Any]]]
-"""Called for each activation with the rule name and the matched facts by alias; returns
-facts to assert (derived findings) while the action runs."""
+OnFire = Callable[[str, str], Iterable["Prepared | dict[str, Any]"]]
+"""Called for each activation with the rule name and the activation's JSON text
+(``{"<rule>": {"<alias>": fact, ...}}``, see :func:`matched_facts`); returns facts to
+assert (derived findings) while the action runs."""
 
 _HANDLED, _NOT_HANDLED, _OBSERVED = 0, 1, 2
 _instances = itertools.count()
+
+
+class Prepared:
+    """A fact serialised once, completed with a session id on each use."""
+
+    __slots__ = ("_head",)
+
+    def __init__(self, fact: dict[str, Any]) -> None:
+        if "sid" in fact:
+            raise ValueError("the engine sets 'sid' itself")
+        text = json.dumps(fact, ensure_ascii=False)
+        # The sid goes last; our sids are plain ASCII ("s123"), so no escaping is needed.
+        self._head = text[:-1] + (', "sid": "' if len(fact) else '"sid": "')
+
+    def json(self, sid: str) -> str:
+        return self._head + sid + '"}'
+
+
+def matched_facts(activation: str) -> dict[str, Any]:
+    """The facts of one activation, by alias (decoded on demand: explanations only)."""
+    return next(iter(json.loads(activation).values()))
+
+
+def _rule_name(activation: str) -> str:
+    # Activations look like {"r12":{...}}; rule names are ours (r<n>, "end"), never escaped.
+    return activation[2:activation.index('"', 2)]
 
 
 class DurableRuleset:
@@ -50,18 +82,22 @@ class DurableRuleset:
         self._lock = threading.Lock()
         self._sids = itertools.count()
 
-    def run(self, facts: Iterable[dict[str, Any]], on_fire: OnFire) -> None:
+    def run(self, facts: Iterable[Prepared | dict[str, Any]], on_fire: OnFire) -> tuple[int, int]:
         """Assert *facts* in order, each running the agenda to quiescence; then forget them.
 
         One fresh session per call, deleted afterwards, so nothing leaks from one
         diagnosis to the next. At most one session is live at a time, so the 1,024
         session cap and 32-bit sid hash collisions cannot be reached.
+
+        :returns: how many facts were asserted (derived ones included) and how many
+            actions ran, for the benchmark's engine floor.
         """
         with self._lock:
             sid = f"s{next(self._sids)}"
+            counts = [0, 0]
             try:
                 for fact in facts:
-                    self._assert(dict(fact, sid=sid), on_fire)
+                    self._assert(_text(fact, sid), sid, on_fire, counts)
             except EngineError:
                 raise
             except _dre.error as exc:
@@ -70,31 +106,40 @@ class DurableRuleset:
                 raise EngineError("durable-rules ran out of sessions or memory") from exc
             finally:
                 _dre.delete_state(self._handle, sid)
+            return counts[0], counts[1]
 
-    def _assert(self, fact: dict[str, Any], on_fire: OnFire) -> None:
-        code, state_handle = _dre.assert_fact(self._handle, json.dumps(fact, ensure_ascii=False))[:2]
+    def _assert(self, text: str, sid: str, on_fire: OnFire, counts: list[int]) -> None:
+        handle = self._handle
+        counts[0] += 1
+        code, state_handle = _dre.assert_fact(handle, text)[:2]
         if code != _HANDLED:
             # Not handled: no rule pattern mentions the fact (possible for a finding no
             # rule consumes). Observed: the same fact again. Neither changes the outcome.
             return
-        result = _dre.start_action_for_state(self._handle, state_handle)
-        pending = json.loads(result[1]) if result else None
-        while pending:
-            ((rule_name, matched),) = pending.items()
+        result = _dre.start_action_for_state(handle, state_handle)
+        activation = result[1] if result else None
+        while activation:
+            counts[1] += 1
+            rule_name = _rule_name(activation)
             try:
-                for derived in on_fire(rule_name, matched):
-                    derived = dict(derived, sid=fact["sid"])
-                    _dre.assert_fact(self._handle, json.dumps(derived, ensure_ascii=False))
+                for derived in on_fire(rule_name, activation):
+                    counts[0] += 1
+                    _dre.assert_fact(handle, _text(derived, sid))
             except BaseException as exc:
-                _dre.abandon_action(self._handle, state_handle)
+                _dre.abandon_action(handle, state_handle)
                 if isinstance(exc, EngineError):
                     raise
                 raise EngineError(f"rule action {rule_name} failed: {exc!r}") from exc
-            nxt = _dre.complete_and_start_action(self._handle, state_handle)
-            pending = json.loads(nxt) if nxt else None
+            activation = _dre.complete_and_start_action(handle, state_handle)
 
     def close(self) -> None:
         """Free the ruleset inside durable-rules (safe: no background thread uses it)."""
         handle, self._handle = getattr(self, "_handle", None), None
         if handle is not None:
             _dre.delete_ruleset(handle)
+
+
+def _text(fact: Prepared | dict[str, Any], sid: str) -> str:
+    if isinstance(fact, Prepared):
+        return fact.json(sid)
+    return json.dumps(dict(fact, sid=sid), ensure_ascii=False)

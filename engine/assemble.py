@@ -13,7 +13,7 @@ from typing import Any
 
 from ..facts.version import Version
 from .case import Case
-from .evaluate import evaluate_rule
+from .evaluate import evaluate
 from .packs import SEVERITY_ORDER, TIER_ORDER, StepVariants
 from .report import (
     Caveat, DeviceInfo, Estimates, Finding, KnowledgeInfo, Question, Recommendation, Report, TraceEvent,
@@ -32,21 +32,23 @@ class _Concluded:
 
 def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[str, Any]]], lang: str,
              *, explain: bool = False, tracer: Tracer | None = None) -> Report:
+    # Report models are built with model_construct: every value comes from checked
+    # rule packs and a validated fact file, and re-validating them cost more than
+    # running the rules (docs/performance.md). tests/test_robustness.py re-validates.
     found: dict[str, dict[str, _Concluded]] = {"finding": {}, "recommendation": {}, "caveat": {}}
-    finding_rules: dict[str, list[str]] = {}
     for compiled, _ in firings:
         rule = compiled.rule
-        consumed = [c.finding for c in rule.when if c.finding is not None]
+        consumed = [found["finding"][c.finding] for c in rule.when
+                    if c.finding is not None and c.finding in found["finding"]]
+        # The chain behind a conclusion: this rule, then whatever made the findings it used.
+        chain = [rule.id] + [r for f in consumed for r in f.because]
+        paths = compiled.fact_paths() + [p for f in consumed for p in f.paths]
         for concl in rule.then:
             entry = found[concl.kind].setdefault(concl.target, _Concluded())
-            chain = [rule.id] + [r for f in consumed for r in finding_rules.get(f, [])]
             entry.because.extend(r for r in chain if r not in entry.because)
-            entry.paths.extend(p for p in compiled.fact_paths() if p not in entry.paths)
+            entry.paths.extend(p for p in paths if p not in entry.paths)
             if concl.tier is not None:
                 entry.tier = min(entry.tier or concl.tier, concl.tier, key=TIER_ORDER.__getitem__)
-            if concl.finding:
-                finding_rules.setdefault(concl.finding, [])
-                finding_rules[concl.finding].extend(r for r in chain if r not in finding_rules[concl.finding])
 
     params = text_params(rb, case, lang)
     fill = _Filler(params, lang)
@@ -59,17 +61,17 @@ def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[st
     cavs = sorted(found["caveat"].items(), key=lambda kv: (rb.caveats[kv[0]].order, kv[0]))
 
     report_findings = [
-        Finding(id=fid, title=fill(d.title.get(lang)), detail=fill(d.detail.get(lang)), severity=d.severity,
+        Finding.model_construct(id=fid, title=fill(d.title.get(lang)), detail=fill(d.detail.get(lang)), severity=d.severity,
                 because=c.because, evidence=_evidence(case, c.paths))
         for fid, c in findings for d in [rb.findings[fid]]
     ]
     report_recs = [
-        Recommendation(id=rid, rank=i, tier=c.tier or d.tier, title=fill(d.title.get(lang)),
+        Recommendation.model_construct(id=rid, rank=i, tier=c.tier or d.tier, title=fill(d.title.get(lang)),
                        steps=[fill(s) for s in _steps(d.steps, case, lang)], because=c.because,
                        evidence=_evidence(case, c.paths))
         for i, (rid, c) in enumerate(recs, 1) for d in [rb.recommendations[rid]]
     ]
-    report_cavs = [Caveat(id=cid, text=fill(rb.caveats[cid].text.get(lang)), because=c.because) for cid, c in cavs]
+    report_cavs = [Caveat.model_construct(id=cid, text=fill(rb.caveats[cid].text.get(lang)), because=c.because) for cid, c in cavs]
 
     fired = {compiled.id for compiled, _ in firings}
     trace = _trace(rb, case, firings, lang) if (explain or tracer is not None) else []
@@ -78,7 +80,7 @@ def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[st
             tracer(event)
 
     facts = case.facts
-    return Report(
+    return Report.model_construct(
         ticket=facts.ticket,
         lang=lang,  # type: ignore[arg-type]
         findings=report_findings,
@@ -87,10 +89,10 @@ def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[st
         questions=questions(rb, case, fired, set(found["finding"]), lang),
         unrecognised_messages=list(case.unrecognised_messages),
         unrecognised_uses=list(case.unrecognised_uses),
-        device=DeviceInfo(model=facts.device.model, family=case.values.get("device.family"),
+        device=DeviceInfo.model_construct(model=facts.device.model, family=case.values.get("device.family"),
                           target_model=facts.target.model, target_family=case.values.get("target.family")),
         estimates=_estimates(case, lang),
-        knowledge=KnowledgeInfo(as_of=rb.knowledge.as_of,
+        knowledge=KnowledgeInfo.model_construct(as_of=rb.knowledge.as_of,
                                 prices_as_of={k: r.as_of for k, r in rb.knowledge.regions.items()}),
         trace=trace if explain else [],
     )
@@ -152,6 +154,21 @@ def text_params(rb: RuleBase, case: Case, lang: str) -> dict[str, str]:
                       ("target_capacity_gb", "target.capacity_gb"), ("apps_waiting_hours", "symptoms.apps_waiting_hours")):
         if path in v:
             p[key] = _gb(float(v[path]))
+    ja = lang == "ja"
+    # Sizes with their unit, so a text reads well when the size is unknown ("unknown").
+    if "backup.size_gb" in v:
+        size = _gb(float(v["backup.size_gb"]))
+        estimated = v.get("backup.size_estimated") is True
+        p["backup_size"] = (f"約 {size} GB" + ("（推定）" if estimated else "")) if ja else \
+            (f"about {size} GB" + (" (estimated)" if estimated else ""))
+    if "account.space_for_backup_gb" in v:
+        p["space_for_backup"] = f"{_gb(float(v['account.space_for_backup_gb']))} GB"
+    # The newest iOS this model can run; never a number the model cannot reach.
+    if "device.max_ios_major" in v:
+        p["ios_ceiling"] = f"iOS {v['device.max_ios_major']}"
+    else:
+        p["ios_ceiling"] = "「ソフトウェア・アップデート」に表示される最新のバージョン" if ja else \
+            "the newest version Software Update offers"
     if "backup.size_gb" in v and "account.space_for_backup_gb" in v:
         p["shortfall_gb"] = _gb(max(v["backup.size_gb"] - v["account.space_for_backup_gb"], 0.0))
     if "backup.days_since_success" in v:
@@ -178,9 +195,13 @@ def text_params(rb: RuleBase, case: Case, lang: str) -> dict[str, str]:
         # replaces, plus the new one.
         need = v["account.used_gb"] - (facts.backup.existing_backup_gb or 0.0) + v["backup.size_gb"]
         plan = kn.smallest_plan(region_code, need)
-        if plan is not None:
-            p["plan_name"] = _plan_name(plan.gb)
-            p["plan_price"] = region.price_text(plan.price)
+    else:
+        # Need unknown (e.g. only the "not enough storage" message): the next plan up.
+        current = v.get("account.plan_gb", 0.0)
+        plan = next((q for q in region.plans if q.gb > current), None)
+    if plan is not None:
+        p["plan_name"] = _plan_name(plan.gb)
+        p["plan_price"] = region.price_text(plan.price)
     return p
 
 
@@ -199,7 +220,7 @@ def _estimates(case: Case, lang: str) -> Estimates:
                    f"{basis['mb_per_photo']:g} MB + {basis['video_gb']:g} GB of video"
                    + ("" if basis["photos_in_backup"] else " (photos are not in the backup, counted as 0)")
                    + ". The phone shows the exact figure as \"Next Backup Size\".")
-    return Estimates(backup_size_gb=est.get("backup_size_gb"), backup_size_source=est.get("backup_size_source", "unknown"),
+    return Estimates.model_construct(backup_size_gb=est.get("backup_size_gb"), backup_size_source=est.get("backup_size_source", "unknown"),
                      how=how)
 
 
@@ -241,20 +262,32 @@ def questions(rb: RuleBase, case: Case, fired: set[str], findings: set[str], lan
     wanted: dict[str, tuple[int, int]] = {}
     for compiled in rb.rules:
         if compiled.id in fired:
-            extra = [p for p in compiled.rule.ask_if_unknown if p not in case.values]
+            extra = unknown_sources(rb, case, tuple(compiled.rule.ask_if_unknown))
         else:
-            results = evaluate_rule(compiled.rule.when, case.values, findings, rb.registry)
-            if any(r.verdict is False for r in results):
-                continue
-            extra = unknown_sources(rb, case, tuple(p for r in results for p in r.unknown))
-        if not extra:
+            # Stop at the first condition that fails: most rules that did not fire fail
+            # on a known fact, and this runs for every such rule on every diagnosis.
+            unknown: list[str] = []
+            for cond in compiled.rule.when:
+                result = evaluate(cond, case.values, findings, rb.registry)
+                if result.verdict is False:
+                    break
+                unknown.extend(result.unknown)
+            else:
+                extra = unknown_sources(rb, case, tuple(unknown))
+                if extra:
+                    _want(rb, compiled, extra, wanted)
             continue
-        weight = _importance(rb, compiled)
-        for path in extra:
-            if path in rb.questions:
-                wanted[path] = min(wanted.get(path, weight), weight)
+        if extra:
+            _want(rb, compiled, extra, wanted)
     order = sorted(wanted, key=lambda p: (wanted[p], rb.questions[p].order, p))
-    return [Question(field=p, ask=rb.questions[p].ask.get(lang), why=rb.questions[p].why.get(lang)) for p in order]
+    return [Question.model_construct(field=p, ask=rb.questions[p].ask.get(lang), why=rb.questions[p].why.get(lang)) for p in order]
+
+
+def _want(rb: RuleBase, compiled: CompiledRule, paths: list[str], wanted: dict[str, tuple[int, int]]) -> None:
+    weight = _importance(rb, compiled)
+    for path in paths:
+        if path in rb.questions:
+            wanted[path] = min(wanted.get(path, weight), weight)
 
 
 # --------------------------------------------------------------------------- trace

@@ -16,7 +16,8 @@ from ..facts.models import FactFile
 from .fields import KNOWN_USES, FieldRegistry, encode
 from .knowledge import Knowledge, normalise_text
 
-_KNOWN_USES = frozenset(KNOWN_USES)
+_USE_KEYS = {normalise_text(k): k for k in KNOWN_USES}
+"""Folded spelling -> known use ("Apple Pay", "apple-pay" -> apple_pay), built once."""
 
 
 @dataclass
@@ -38,7 +39,8 @@ def build_case(facts: FactFile, knowledge: Knowledge, registry: FieldRegistry, t
     if facts.region is not None:
         values["region"] = facts.region
     for section in ("device", "target", "account", "backup", "network", "symptoms", "apple_status"):
-        for name, value in getattr(facts, section):
+        # __dict__ rather than iterating the model: same fields, a fraction of the cost.
+        for name, value in getattr(facts, section).__dict__.items():
             if value is not None and not isinstance(value, (list, _dt.date)):
                 values[f"{section}.{name}"] = value
 
@@ -96,9 +98,8 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
                 v[f"messages.{mid}"] = True
     if facts.uses is not None:
         for use in facts.uses:
-            key = normalise_text(use).replace(" ", "_")
-            key = next((k for k in _KNOWN_USES if normalise_text(k) == key), key)
-            if key in _KNOWN_USES:
+            key = _USE_KEYS.get(normalise_text(use))
+            if key is not None:
                 v[f"uses.{key}"] = True
             else:
                 case.unrecognised_uses.append(use)

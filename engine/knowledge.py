@@ -91,16 +91,23 @@ def normalise_text(text: str) -> str:
 
 
 _GENERATION = [
-    (re.compile(r"第\s*(\d)\s*世代"), r"\1"),
+    (re.compile(r"第?\s*(\d)\s*世代"), r"\1"),
     (re.compile(r"(\d)\s*(?:st|nd|rd|th)\s*gen(?:eration)?"), r"\1"),
     (re.compile(r"gen(?:eration)?\s*(\d)"), r"\1"),
+    # Storage sizes and colours are not part of the model ("iPhone 15 Pro 256GB").
+    (re.compile(r"\d+\s*(?:gb|tb)\b"), ""),
 ]
+
+_KATAKANA = {"アイフォーン": "iphone", "アイフォン": "iphone", "プロ": "pro", "マックス": "max", "ミニ": "mini",
+             "プラス": "plus", "エアー": "air", "エア": "air", "第一": "第1", "第二": "第2", "第三": "第3"}
+"""Words a Japanese customer may type in katakana or kanji numerals, with the key's spelling."""
 
 
 def model_key(model: str) -> str:
     """Reduce a typed model name to the key used in ``models.yaml``."""
     text = unicodedata.normalize("NFKC", model).casefold()
-    text = text.replace("アイフォン", "iphone").replace("アイフォーン", "iphone")
+    for word, repl in _KATAKANA.items():
+        text = text.replace(word, repl)
     for pattern, repl in _GENERATION:
         text = pattern.sub(repl, text)
     text = text.replace("apple", "").replace("iphone", "")

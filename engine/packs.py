@@ -9,13 +9,14 @@ objects or runs code. The format is documented in ``docs/rule-authoring.md``.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import Problem, RulePackError
+from .errors import DoctorError, Problem, RulePackError
 
 ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 RULE_ID = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]*$", max_length=80)]
@@ -132,14 +133,17 @@ class Condition(_Strict):
             raise ValueError("'principle' belongs to a not_finding condition")
         return data
 
-    @property
+    @cached_property
     def op(self) -> str:
+        # Read for every condition of every rule on each diagnosis (questions), so it
+        # is worked out once per condition (pydantic leaves cached properties out of
+        # fields, dumps and equality).
         for name in OPS:
             if name in self.model_fields_set or (name + "_") in self.model_fields_set:
                 return name
         raise AssertionError("validated condition without operator")
 
-    @property
+    @cached_property
     def value(self) -> Any:
         return getattr(self, {"is": "is_", "in": "in_"}.get(self.op, self.op))
 
@@ -204,6 +208,7 @@ class PackFile(_Strict):
 
 class _LineDict(dict[str, Any]):
     line = 0
+    key_lines: dict[Any, int] = {}
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -214,12 +219,14 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict
     loader.flatten_mapping(node)
     out = _LineDict()
     out.line = node.start_mark.line + 1
+    out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in out:
             raise yaml.constructor.ConstructorError(
                 None, None, f"key {key!r} appears twice", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
     return out
 
 
@@ -247,19 +254,42 @@ def _rule_at(data: Any, loc: tuple[Any, ...]) -> str:
     return ""
 
 
-def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
-    """Parse one pack file; returns it and the line of each rule id."""
+def read_yaml(path: Path, error: type[DoctorError] = RulePackError) -> Any:
+    """Read one YAML file safely (no Python tags), keeping the line of every mapping.
+
+    Mappings come back as dicts with a ``line`` attribute and a ``key_lines`` dict.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RulePackError(f"cannot read rule file: {exc}", source=str(path)) from None
+        raise error(f"cannot read file: {exc}", source=str(path)) from None
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass, no Python tags
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass, no Python tags
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RulePackError("not valid YAML", [Problem(where, str(problem))], source=str(path)) from None
+        raise error("not valid YAML", [Problem(where, str(problem))], source=str(path)) from None
+
+
+def validation_problems(exc: ValidationError, data: Any, path: Path) -> list[Problem]:
+    """Pydantic's errors for data read by :func:`read_yaml`, as ``file:line`` problems."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        where = ".".join(str(p) for p in loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "is required" + (" (every text needs both 'en' and 'ja')" if loc and loc[-1] in LANGS else "")
+        problems.append(Problem(f"{path}:{_line_of(data, loc)}", f"{where}{_rule_at(data, loc)}: {msg}"))
+    return problems
+
+
+def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
+    """Parse one pack file; returns it and the line of each rule id and of each ``kind:id`` definition."""
+    data = read_yaml(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -268,19 +298,15 @@ def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
     try:
         pack = PackFile.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            where = ".".join(str(p) for p in loc)
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key"
-            elif err["type"] == "missing":
-                msg = "is required" + (" (every text needs both 'en' and 'ja')" if loc[-1] in LANGS else "")
-            problems.append(Problem(f"{path}:{_line_of(data, loc)}", f"{where}{_rule_at(data, loc)}: {msg}"))
+        problems = validation_problems(exc, data, path)
         raise RulePackError(f"{len(problems)} problem(s) in rule file", problems, source=str(path)) from None
     lines = {}
     for raw in data.get("rules") or []:
         if isinstance(raw, dict) and "id" in raw:
             lines[str(raw["id"])] = getattr(raw, "line", 0)
+    # Definitions as "kind:id" (rule ids cannot hold a colon, so the keys never clash).
+    for kind in ("findings", "recommendations", "caveats", "questions", "principles"):
+        section = data.get(kind)
+        for key in section or {}:
+            lines[f"{kind}:{key}"] = getattr(section, "key_lines", {}).get(key, 0)
     return pack, lines

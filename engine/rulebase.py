@@ -44,6 +44,7 @@ PLACEHOLDERS = frozenset({
     "plan_price", "plan_region", "plan_as_of", "days_since_success", "device_model", "device_family",
     "device_ios", "max_ios", "latest_ios", "target_model", "target_ios", "target_max_ios", "backup_ios",
     "storage_used_gb", "target_capacity_gb", "apps_waiting_hours",
+    "backup_size", "space_for_backup", "ios_ceiling",
 })
 """Names a text may use as ``{name}``; filled per diagnosis in ``report.py``."""
 
@@ -83,7 +84,7 @@ class RuleBase:
     strata: int
     packs: tuple[str, ...]
     definition_origin: dict[str, str] = field(default_factory=dict)
-    """``kind:id`` -> ``file:line``-less file path where it was defined (for the catalogue)."""
+    """``kind:id`` -> ``file:line`` where it was defined (for errors and the catalogue)."""
 
     def by_name(self) -> dict[str, CompiledRule]:
         return {r.name: r for r in self.rules}
@@ -144,12 +145,11 @@ class _Merger:
                 tag = f"{kind}:{key}"
                 if key in self.defs[kind] and key not in replaces:
                     self.problems.append(Problem(
-                        str(path), f"{kind[:-1]} {key!r} is already defined in {self.origin[tag]}",
-                        suggestion=None if not custom else None,
+                        f"{path}:{lines.get(tag, 0)}", f"{kind[:-1]} {key!r} is already defined in {self.origin[tag]}",
                         accepted="list it under 'replaces:' to replace the built-in text on purpose"))
                     continue
                 self.defs[kind][key] = value
-                self.origin[tag] = str(path)
+                self.origin[tag] = f"{path}:{lines.get(tag, 0)}"
         for rule in pack.rules:
             where = f"{path}:{lines.get(rule.id, 0)}"
             if rule.id in self.rules:
@@ -165,6 +165,15 @@ class _Merger:
             self.rules[rule.id] = (rule, pack_name, str(path), lines.get(rule.id, 0))
 
     def finish(self) -> RuleBase:
+        # Reports and rule tests name a conclusion by its id alone, whatever its kind.
+        kind_of: dict[str, str] = {}
+        for kind in ("findings", "recommendations", "caveats"):
+            for key in self.defs[kind]:
+                if key in kind_of:
+                    self.problems.append(Problem(
+                        self.origin[f"{kind}:{key}"], f"{kind[:-1]} {key!r} has the same id as a {kind_of[key][:-1]}",
+                        accepted="an id used by no other finding, recommendation or caveat"))
+                kind_of.setdefault(key, kind)
         for rule, _, path, line in self.rules.values():
             self._check_rule(rule, f"{path}:{line}")
         self._check_texts()
@@ -279,10 +288,13 @@ class _Merger:
                                 self.problems.append(Problem(
                                     where, f"{kind[:-1]} {key}: {case!r} is not a value of {steps.by}",
                                     accepted=", ".join(spec.values)))
+        # A question may also be about a fact-file field that rules see only through a
+        # derived path (backup.last_success -> backup.days_since_success).
+        askable = set(self.registry.all_paths()) | {s for f in self.registry.fields.values() for s in f.sources}
         for path in self.defs["questions"]:
-            if self.registry.get(path) is None:
+            if path not in askable:
                 self.problems.append(Problem(self.origin[f"questions:{path}"], f"question for unknown fact path {path!r}",
-                                             suggestion=closest(path, self.registry.all_paths())))
+                                             suggestion=closest(path, askable)))
 
     def _stratify(self) -> dict[str, int]:
         producers: dict[str, list[str]] = {}
@@ -335,7 +347,8 @@ def _literal_problem(spec: FieldSpec, value: Any) -> str | None:
         return None if isinstance(value, str) else f"{value!r} is not text"
     if spec.kind == "version":
         try:
-            Version(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else Version("x")
+            # A bare number is refused even when it would parse: 16.10 in YAML is the float 16.1.
+            Version(value) if isinstance(value, str) else Version("x")
         except ValueError:
             return f"{value!r} is not a version (write it as a string, e.g. \"16.10\")"
         return None

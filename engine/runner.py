@@ -12,7 +12,7 @@ from .case import build_case
 from .loader import FactsInput, parse_facts
 from .report import Report
 from .rulebase import CompiledRule, RuleBase, load_rulebase
-from ._durable import DurableRuleset
+from ._durable import DurableRuleset, Prepared, matched_facts
 
 Lang = Literal["en", "ja"]
 
@@ -31,7 +31,15 @@ class Engine:
         self.rulebase: RuleBase = load_rulebase(rules, builtin=builtin)
         self._ruleset = DurableRuleset(self.rulebase.durable_definition())
         self._by_name = self.rulebase.by_name()
-        self._stages = [{"t": "stage", "id": f"stage:{n}", "n": n} for n in range(1, self.rulebase.strata + 1)]
+        # Serialised once: the sentinels and each rule's derived findings are the same
+        # in every session, only the session id changes.
+        self._tail = [*(Prepared({"t": "stage", "id": f"stage:{n}", "n": n})
+                        for n in range(1, self.rulebase.strata + 1)), Prepared(_END)]
+        self._derived = {
+            name: tuple(Prepared({"t": "finding", "id": f"finding:{c.finding}", "name": c.finding})
+                        for c in compiled.rule.then if c.finding)
+            for name, compiled in self._by_name.items()
+        }
 
     def diagnose(self, facts: FactsInput, *, lang: Lang = "en", explain: bool = False,
                  tracer: Tracer | None = None) -> Report:
@@ -48,17 +56,19 @@ class Engine:
         today = parsed.today or _dt.date.today()
         case = build_case(parsed, self.rulebase.knowledge, self.rulebase.registry, today)
         firings: list[tuple[CompiledRule, dict[str, Any]]] = []
-        by_name = self._by_name
+        by_name, derived = self._by_name, self._derived
+        # The matched facts are only shown in explanations; decoding them costs more
+        # than the rest of an action, so skip it otherwise.
+        want_matched = explain or tracer is not None
 
-        def on_fire(name: str, matched: dict[str, Any]) -> list[dict[str, Any]]:
+        def on_fire(name: str, activation: str) -> tuple[Prepared, ...]:
             compiled = by_name.get(name)
             if compiled is None:  # the end sentinel
-                return []
-            firings.append((compiled, matched))
-            return [{"t": "finding", "id": f"finding:{c.finding}", "name": c.finding}
-                    for c in compiled.rule.then if c.finding]
+                return ()
+            firings.append((compiled, matched_facts(activation) if want_matched else {}))
+            return derived[name]
 
-        self._ruleset.run([case.engine, *self._stages, _END], on_fire)
+        self._ruleset.run([case.engine, *self._tail], on_fire)
         return assemble(self.rulebase, case, firings, lang, explain=explain, tracer=tracer)
 
     def close(self) -> None:

@@ -1,0 +1,281 @@
+"""Diagnose many fact files, one JSON object per line (JSONL), without losing a line.
+
+Every input line gives exactly one output record, in input order::
+
+    {"line": 3, "ticket": "HD-2041", "report": {...}}
+    {"line": 4, "ticket": null, "error": {"code": "fact_input_error", "message": "...", "problems": []}}
+
+``line`` counts from 1. ``ticket`` is the fact file's ticket when it could be read,
+else ``null``. ``report`` is the :class:`Report` as ``diagnose --format json`` prints
+it; ``error`` carries the error's stable ``code``, its message and every
+:class:`Problem` (``location``, ``message``, ``accepted``, ``suggestion``). A blank
+line is an error record too, so output lines always equal input lines.
+
+With ``jobs > 1`` the lines are diagnosed in worker *processes* (durable-rules holds
+the GIL, so threads cannot use a second core); each worker builds its own
+:class:`Engine` once, lines travel in chunks, and results are written in input order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+from .errors import DoctorError, EngineError, FactSchemaError, InputError
+from .loader import MAX_FACT_FILE_BYTES
+from .runner import Engine
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# multiprocessing, concurrent.futures and tempfile are imported where they are used:
+# `backup-doctor diagnose` loads this module with the CLI and should not pay for them.
+
+Status = Literal["diagnosed", "invalid", "failed"]
+
+CHUNK_LINES = 64
+"""Lines sent to a worker at a time: large enough to amortise the pipe, small enough
+to keep both cores busy until the end."""
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """One output record, already serialised, with what the summary needs."""
+
+    line: int
+    text: str
+    """The JSON record, without the newline."""
+    status: Status
+    findings: tuple[str, ...] = ()
+
+
+@dataclass
+class BatchSummary:
+    """Counts over a whole batch."""
+
+    lines: int = 0
+    diagnosed: int = 0
+    invalid: int = 0
+    """Lines refused as input (bad JSON, invalid facts, blank, too long)."""
+    failed: int = 0
+    """Lines whose diagnosis failed inside the engine (a bug; see the records)."""
+    findings: Counter[str] = field(default_factory=Counter)
+
+    def add(self, result: LineResult) -> None:
+        self.lines += 1
+        if result.status == "diagnosed":
+            self.diagnosed += 1
+            self.findings.update(result.findings)
+        elif result.status == "invalid":
+            self.invalid += 1
+        else:
+            self.failed += 1
+
+    def top_findings(self, n: int = 5) -> list[tuple[str, int]]:
+        """The *n* most frequent findings, most frequent first (ties by id)."""
+        return sorted(self.findings.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def diagnose_line(engine: Engine, number: int, raw: bytes, lang: str) -> LineResult:
+    """Diagnose one JSONL line; any problem becomes an error record, never an exception."""
+    body = raw.strip()
+    if not body:
+        return _error(number, None, InputError("blank line: expected one fact file as a JSON object"))
+    try:
+        report = engine.diagnose(body, lang=lang)  # type: ignore[arg-type]
+    except InputError as exc:
+        ticket = _ticket_of(body) if isinstance(exc, FactSchemaError) else None
+        return _error(number, ticket, exc, "invalid")
+    except DoctorError as exc:
+        return _error(number, None, exc, "failed")
+    except Exception as exc:  # a bug in the engine: record it, keep the batch going
+        return _error(number, None, EngineError(f"internal error: {exc!r}"), "failed")
+    record = {"line": number, "ticket": report.ticket, "report": report.model_dump(mode="json")}
+    return LineResult(number, _dumps(record), "diagnosed", tuple(f.id for f in report.findings))
+
+
+def diagnose_lines(lines: Iterable[tuple[int, bytes]], *, lang: str = "en", rules: Sequence[str | Path] = (),
+                   jobs: int = 1, engine: Engine | None = None) -> Iterator[LineResult]:
+    """Diagnose numbered lines, yielding one :class:`LineResult` per line, in order.
+
+    :param jobs: worker processes; 1 diagnoses in this process (with *engine*, or
+        one built from *rules*).
+    """
+    if jobs <= 1:
+        eng = engine or Engine(rules)
+        for number, raw in lines:
+            yield diagnose_line(eng, number, raw, lang)
+        return
+    if engine is None:
+        Engine(rules)  # refuse a broken rule pack here, before any worker starts
+    yield from _parallel(lines, lang, tuple(str(r) for r in rules), jobs)
+
+
+def read_lines(stream: IO[bytes], *, on_bytes: Callable[[int], None] | None = None) -> Iterator[tuple[int, bytes]]:
+    """Number the lines of *stream* from 1; a line over the fact-file limit is cut there.
+
+    The cut line still yields (its first ``MAX_FACT_FILE_BYTES + 1`` bytes, which the
+    loader refuses as too large), and the rest of it is skipped without being kept in
+    memory, so one runaway line cannot exhaust memory or shift later line numbers.
+    """
+    number = 0
+    limit = MAX_FACT_FILE_BYTES + 1
+    while True:
+        raw = stream.readline(limit)
+        if not raw:
+            return
+        if on_bytes is not None:
+            on_bytes(len(raw))
+        number += 1
+        if len(raw) == limit and not raw.endswith(b"\n"):
+            while True:  # skip the rest of the over-long line
+                rest = stream.readline(limit)
+                if on_bytes is not None:
+                    on_bytes(len(rest))
+                if not rest or rest.endswith(b"\n"):
+                    break
+        yield number, raw
+
+
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[IO[str]]:
+    """Write *path* all at once: a temporary file beside it, renamed over it on success.
+
+    An exception or an interrupt (Ctrl-C) removes the temporary file, so no half-written
+    output is ever left under the final name.
+    """
+    import tempfile
+
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        # mkstemp makes the file private (0600); the output should get the mode any
+        # new file would get.
+        os.chmod(tmp, 0o666 & ~_umask())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    # Read, not set: os.umask() can only be read by changing it, which races with
+    # other threads creating files.
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _error(number: int, ticket: str | None, exc: DoctorError, status: Status = "invalid") -> LineResult:
+    if isinstance(exc, EngineError):
+        status = "failed"
+    error = {
+        "code": exc.code,
+        "message": exc.message,
+        "problems": [{"location": p.location, "message": p.message, "accepted": p.accepted,
+                      "suggestion": p.suggestion} for p in exc.problems],
+    }
+    return LineResult(number, _dumps({"line": number, "ticket": ticket, "error": error}), status)
+
+
+def _ticket_of(body: bytes) -> str | None:
+    # Only called when the line was valid JSON (the facts broke the model), so this
+    # parse is safe; a ticket that is not text is not echoed.
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    ticket = data.get("ticket") if isinstance(data, dict) else None
+    return ticket.strip()[:200] if isinstance(ticket, str) else None
+
+
+# --------------------------------------------------------------------------- processes
+
+_worker_engine: Engine | None = None
+_worker_lang = "en"
+
+
+def _init_worker(rules: tuple[str, ...], lang: str) -> None:
+    global _worker_engine, _worker_lang
+    _worker_engine, _worker_lang = Engine(rules), lang
+
+
+def _work(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
+    assert _worker_engine is not None
+    return [diagnose_line(_worker_engine, n, raw, _worker_lang) for n, raw in chunk]
+
+
+def _chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    chunk: list[tuple[int, bytes]] = []
+    for item in lines:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _context() -> Any:
+    # forkserver: workers are forked from a clean single-threaded server that has
+    # already imported the engine, so start-up is cheap and never forks a process
+    # that has threads (the caller's may). Spawn where the platform has no forkserver.
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _parallel(lines: Iterable[tuple[int, bytes]], lang: str, rules: tuple[str, ...], jobs: int) -> Iterator[LineResult]:
+    # A bounded window of chunks in flight keeps memory flat on huge inputs (Pool.imap
+    # would read the whole input ahead) while results still come back in order.
+    # ProcessPoolExecutor rather than Pool: a worker that dies makes it raise instead
+    # of waiting forever.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    window = jobs * 4
+    with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
+                             initargs=(rules, lang)) as pool:
+        pending: deque[Future[list[LineResult]]] = deque()
+        try:
+            for chunk in _chunks(lines, CHUNK_LINES):
+                pending.append(pool.submit(_work, chunk))
+                if len(pending) >= window:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        except BrokenProcessPool as exc:
+            raise EngineError("a batch worker process died; run with --jobs 1 to find the line") from exc
+        finally:
+            for future in pending:
+                future.cancel()

@@ -1,0 +1,290 @@
+"""Benchmark backup-doctor against the targets of docs/performance.md (not a test).
+
+    python scripts/bench.py            # full run (200,000 diagnoses for the memory check)
+    python scripts/bench.py --quick    # smaller counts, about half a minute
+
+Prints, from one run on one machine: import cost; in-process diagnoses per second
+with p50/p99 latency on a seeded, realistic mix of fact files; the engine's floor
+(durable-rules alone, replaying the same facts and firing the same number of actions
+per diagnosis as the product did); ``batch`` lines per second with --jobs 1 and 2;
+``diagnose`` wall time against ``python -c pass``; peak memory; and memory growth
+over many diagnoses. Each target is marked PASS or MISS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import gc
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import durable_rules_engine as dre
+
+from backup_doctor.engine import Engine, _durable
+from backup_doctor.engine.case import build_case
+from backup_doctor.engine.loader import parse_facts
+
+SEED = 20261125
+CLI = [sys.executable, "-m", "backup_doctor.cli"]
+
+MODELS = ["iPhone 12", "iphone12 pro", "iPhone SE (第2世代)", "SE2", "iPhone 7 Plus", "iPhone 8", "iPhone X",
+          "iPhone 11", "iPhone 13 mini", "iPhone 14 Pro", "iPhone 15", "iPhone 16", "iPhone 6s", "iPhone XR",
+          "Galaxy S9", "iPhone 5s"]
+IOS = ["12.5.7", "15.8", "16.7.2", "16.10", "17.5", "17.6.1", "18.1", "18.2", "18.6", "26.1"]
+MESSAGES = ["iCloudストレージの空き領域が不足しています", "This iPhone cannot be backed up because there is not "
+            "enough iCloud storage available.", "最後に行ったバックアップを完了できませんでした。",
+            "The last backup could not be completed.", "backup-failed", "unavailable-files", "謎のエラー 42"]
+USES = ["line", "whatsapp", "apple_pay", "suica", "face_id", "gmail", "google_drive", "apple_watch", "health",
+        "games", "icloud_drive", "LINE", "Apple Pay", "bank app"]
+
+
+def fact_file(rng: random.Random, n: int) -> dict[str, Any]:
+    """One plausible helpdesk ticket: most fields known, some unknown, as in real tickets."""
+
+    def maybe(p: float, value: Any) -> Any:
+        return value if rng.random() < p else None
+
+    plan = rng.choice([5, 5, 5, 50, 200, 2000])
+    used = round(rng.uniform(0, plan), 1)
+    facts: dict[str, Any] = {
+        "schema_version": 1,
+        "ticket": f"HD-{n}",
+        "today": "2026-11-25",
+        "goal": rng.choice(["backup", "backup", "migrate", "restore"]),
+        "device": {"model": maybe(0.9, rng.choice(MODELS)), "ios": maybe(0.8, rng.choice(IOS)),
+                   "update_available": maybe(0.6, rng.random() < 0.4), "charging": maybe(0.4, rng.random() < 0.5),
+                   "storage_used_gb": maybe(0.5, round(rng.uniform(8, 250), 1)),
+                   "backup_restricted": maybe(0.3, rng.random() < 0.05)},
+        "target": {"model": maybe(0.4, rng.choice(MODELS)), "ios": maybe(0.4, rng.choice(IOS)),
+                   "capacity_gb": maybe(0.3, rng.choice([64, 128, 256]))},
+        "account": {"signed_in": maybe(0.7, rng.random() < 0.95), "plan_gb": maybe(0.8, plan),
+                    "used_gb": maybe(0.7, used), "icloud_backup_on": maybe(0.7, rng.random() < 0.85),
+                    "icloud_photos_on": maybe(0.5, rng.random() < 0.5)},
+        "backup": {"estimated_size_gb": maybe(0.5, round(rng.uniform(1, 80), 1)),
+                   "photo_count": maybe(0.5, rng.randrange(0, 20000)), "video_gb": maybe(0.4, round(rng.uniform(0, 30), 1)),
+                   "existing_backup_gb": maybe(0.4, round(rng.uniform(0, 5), 1)),
+                   "last_success": maybe(0.5, (_dt.date(2026, 11, 25) - _dt.timedelta(days=rng.randrange(0, 400))).isoformat()),
+                   "last_backup_ios": maybe(0.3, rng.choice(IOS))},
+        "network": {"connection": maybe(0.8, rng.choice(["wifi", "wifi", "wifi", "cellular", "none"])),
+                    "wifi_kind": maybe(0.6, rng.choice(["home", "office", "public", "tethering", "mobile_router"])),
+                    "signal_bars": maybe(0.5, rng.randrange(0, 4)), "line": maybe(0.4, rng.choice(["fiber", "cable", "dsl", "mobile"])),
+                    "cellular_backup_on": maybe(0.3, rng.random() < 0.3)},
+        "symptoms": {"messages": maybe(0.5, rng.sample(MESSAGES, rng.randrange(1, 3))),
+                     "backup_stuck": maybe(0.5, rng.random() < 0.4), "restore_failed": maybe(0.3, rng.random() < 0.3)},
+        "uses": maybe(0.6, rng.sample(USES, rng.randrange(1, 5))),
+        "apple_status": {"icloud_backup_outage": maybe(0.2, rng.random() < 0.05)},
+    }
+    # Unknown is absent (or null) in a real fact file; drop most of the Nones.
+    for section in list(facts):
+        value = facts[section]
+        if isinstance(value, dict):
+            facts[section] = {k: v for k, v in value.items() if v is not None or rng.random() < 0.1}
+    return {k: v for k, v in facts.items() if v is not None}
+
+
+def corpus(count: int) -> list[bytes]:
+    rng = random.Random(SEED)
+    return [json.dumps(fact_file(rng, n), ensure_ascii=False).encode() for n in range(count)]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def rss_mib() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def wall(cmd: list[str], runs: int, **kw: Any) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def measure_product(engine: Engine, files: list[bytes], rounds: int) -> tuple[float, list[float]]:
+    """Full diagnoses (JSON text in: validation + rules + report), one at a time."""
+    for raw in files[:500]:
+        engine.diagnose(raw)
+    lat: list[float] = []
+    gc.collect()
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for raw in files:
+            s = time.perf_counter()
+            engine.diagnose(raw)
+            lat.append(time.perf_counter() - s)
+    total = time.perf_counter() - t0
+    return len(lat) / total, lat
+
+
+def count_traffic(engine: Engine, files: list[bytes]) -> list[tuple[dict[str, Any], int, int]]:
+    """Per file: the case fact and how many facts/actions the product's session had."""
+    out = []
+    real_run = engine._ruleset.run
+    for raw in files:
+        counts: list[tuple[int, int]] = []
+
+        def counting(facts: Any, on_fire: Any) -> tuple[int, int]:
+            facts = list(facts)
+            counts.append(real_run(facts, on_fire))
+            return counts[-1]
+
+        engine._ruleset.run = counting  # type: ignore[method-assign]
+        try:
+            engine.diagnose(raw)
+        finally:
+            del engine._ruleset.run
+        parsed = parse_facts(raw)
+        case = build_case(parsed, engine.rulebase.knowledge, engine.rulebase.registry, parsed.today or _dt.date.today())
+        out.append((case.engine, *counts[0]))
+    return out
+
+
+def measure_floor(engine: Engine, traffic: list[tuple[dict[str, Any], int, int]], rounds: int) -> tuple[float, list[float]]:
+    """durable-rules alone: the product's ruleset and facts, actions that do nothing but
+    assert the findings the product's actions asserted. Checks the counts match."""
+    handle = dre.create_ruleset("bench-floor", json.dumps(engine.rulebase.durable_definition(), ensure_ascii=False))
+    tail = engine._tail
+    derived = engine._derived
+    cases = [_durable.Prepared(case) for case, _, _ in traffic]
+    lat: list[float] = []
+    sid_n = 0
+    for _ in range(rounds + 1):
+        for (case, want_facts, want_actions), prepared in zip(traffic, cases):
+            sid_n += 1
+            sid = f"f{sid_n}"
+            s = time.perf_counter()
+            n_facts = n_actions = 0
+            for fact in (prepared, *tail):
+                n_facts += 1
+                code, state = dre.assert_fact(handle, fact.json(sid))[:2]
+                if code:
+                    continue
+                result = dre.start_action_for_state(handle, state)
+                act = result[1] if result else None
+                while act:
+                    n_actions += 1
+                    for d in derived.get(act[2:act.index('"', 2)], ()):
+                        n_facts += 1
+                        dre.assert_fact(handle, d.json(sid))
+                    act = dre.complete_and_start_action(handle, state)
+            dre.delete_state(handle, sid)
+            lat.append(time.perf_counter() - s)
+            if (n_facts, n_actions) != (want_facts, want_actions):
+                raise SystemExit(f"floor mismatch: {n_facts}/{n_actions} != {want_facts}/{want_actions}")
+    lat = lat[len(traffic):]  # the first round warms up
+    dre.delete_ruleset(handle)
+    return len(lat) / sum(lat), lat
+
+
+def measure_batch(files: list[bytes], jobs: int, tmp: Path) -> float:
+    src = tmp / "in.jsonl"
+    src.write_bytes(b"\n".join(files) + b"\n")
+    t0 = time.perf_counter()
+    subprocess.run([*CLI, "batch", str(src), "-o", str(tmp / "out.jsonl"), "--jobs", str(jobs), "--lang", "en"],
+                   check=True, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - t0
+    with open(tmp / "out.jsonl", "rb") as fh:
+        if sum(1 for _ in fh) != len(files):
+            raise SystemExit("batch lost lines")
+    return len(files) / elapsed
+
+
+def measure_memory(engine: Engine, files: list[bytes], count: int) -> tuple[float, float]:
+    for raw in files:
+        engine.diagnose(raw)
+    gc.collect()
+    before = rss_mib()
+    for i in range(count):
+        engine.diagnose(files[i % len(files)])
+    gc.collect()
+    return before, rss_mib()
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer diagnoses (memory: 20,000 instead of 200,000)")
+    args = ap.parse_args()
+    n_files, rounds, n_batch, n_mem = (500, 4, 6000, 20_000) if args.quick else (1000, 10, 20_000, 200_000)
+    results: list[tuple[str, bool]] = []
+
+    def target(name: str, ok: bool) -> str:
+        results.append((name, ok))
+        return "PASS" if ok else "MISS"
+
+    print(f"backup-doctor benchmark, {_dt.datetime.now():%Y-%m-%d %H:%M}, Python {platform.python_version()}, "
+          f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform(terse=True)}")
+    files = corpus(n_files)
+    engine = Engine()
+    print(f"rules: {len(engine.rulebase.rules)}; fact files: {n_files} (seed {SEED}), "
+          f"mean {statistics.mean(len(f) for f in files):.0f} bytes")
+
+    py_pass = wall([sys.executable, "-c", "pass"], 10)
+    imp_engine = wall([sys.executable, "-c", "import backup_doctor.engine"], 5) - py_pass
+    imp_cli = wall([sys.executable, "-c", "import backup_doctor.cli.main"], 5) - py_pass
+    print(f"import: backup_doctor.engine {imp_engine * 1000:.0f} ms, backup_doctor.cli.main {imp_cli * 1000:.0f} ms "
+          f"(beyond python -c pass)")
+
+    traffic = count_traffic(engine, files)
+    facts_per = statistics.mean(t[1] for t in traffic)
+    actions_per = statistics.mean(t[2] for t in traffic)
+    rate, lat = measure_product(engine, files, rounds)
+    floor_rate, floor_lat = measure_floor(engine, traffic, rounds)
+    p50, p99 = pct(lat, 50) * 1e6, pct(lat, 99) * 1e6
+    f50, f99 = pct(floor_lat, 50) * 1e6, pct(floor_lat, 99) * 1e6
+    mean, fmean = 1e6 / rate, 1e6 / floor_rate
+    print(f"per diagnosis: {facts_per:.1f} facts asserted, {actions_per:.1f} actions fired (mean)")
+    print(f"product: {rate:,.0f} diagnoses/s on one core, mean {mean:.0f} us, p50 {p50:.0f} us, p99 {p99:.0f} us  "
+          f"[{target('>= 2,000/s', rate >= 2000)} >= 2,000/s, {target('p99 < 2 ms', p99 < 2000)} p99 < 2 ms]")
+    print(f"floor (durable-rules alone): {floor_rate:,.0f}/s, mean {fmean:.0f} us, p50 {f50:.0f} us, p99 {f99:.0f} us")
+    print(f"product / floor: {mean / fmean:.2f}x mean, {p50 / f50:.2f}x p50  "
+          f"[{target('<= 2x floor', mean / fmean <= 2)} <= 2x]")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        batch_files = corpus(n_batch)
+        j1 = measure_batch(batch_files, 1, Path(tmp))
+        j2 = measure_batch(batch_files, 2, Path(tmp))
+    print(f"batch ({n_batch:,} lines, wall time incl. start-up): --jobs 1 {j1:,.0f} lines/s, --jobs 2 {j2:,.0f} lines/s, "
+          f"{j2 / j1:.2f}x  [{target('--jobs 2 >= 1.7x', j2 / j1 >= 1.7)} >= 1.7x]")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "facts.json"
+        one.write_bytes(files[0])
+        py_pass = wall([sys.executable, "-c", "pass"], 10)
+        cli_diag = wall([*CLI, "diagnose", str(one), "--format", "json"], 10)
+    print(f"CLI diagnose {cli_diag * 1000:.0f} ms vs python -c pass {py_pass * 1000:.0f} ms: {cli_diag / py_pass:.1f}x  "
+          f"[{target('CLI < 20x', cli_diag / py_pass < 20)} < 20x]")
+
+    before, after = measure_memory(engine, files, n_mem)
+    print(f"memory: RSS {before:.1f} MiB -> {after:.1f} MiB over {n_mem:,} diagnoses, growth {after - before:+.1f} MiB  "
+          f"[{target('growth < 10 MiB', after - before < 10)} < 10 MiB]")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {peak:.1f} MiB")
+    missed = [name for name, ok in results if not ok]
+    print("all targets met" if not missed else f"missed: {', '.join(missed)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Import cost: each entry point loads only what it uses (figures in docs/performance.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+_PROBE = """
+import json, sys
+import {module}
+print(json.dumps(sorted(sys.modules)))
+"""
+
+# Loaded only by `batch --jobs N` and `-o`, never by a library call or `diagnose`.
+_BATCH_ONLY = ("multiprocessing", "concurrent.futures", "tempfile")
+
+
+def _modules(run_python: Any, module: str) -> set[str]:
+    proc = run_python("-c", _PROBE.format(module=module))
+    assert proc.returncode == 0, proc.stderr.decode()
+    return set(json.loads(proc.stdout))
+
+
+def test_the_library_loads_no_cli_and_no_batch_machinery(run_python: Any) -> None:
+    loaded = _modules(run_python, "backup_doctor.engine")
+    assert "backup_doctor.engine.runner" in loaded
+    unwanted = {m for m in loaded if m.split(".")[0] == "click" or m.startswith("backup_doctor.cli")
+                or m in _BATCH_ONLY}
+    assert unwanted == set()
+
+
+@pytest.mark.parametrize("module", ["backup_doctor.cli.main", "backup_doctor.engine.batch"])
+def test_the_cli_loads_worker_processes_only_when_a_batch_uses_them(run_python: Any, module: str) -> None:
+    loaded = _modules(run_python, module)
+    assert "backup_doctor.engine.batch" in loaded
+    assert loaded & set(_BATCH_ONLY) == set()

@@ -1,0 +1,125 @@
+"""No input can break the engine: any JSON anywhere gives a report or a clean InputError."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from backup_doctor.engine import Engine, FactFile, InputError, Report, load_facts
+from backup_doctor.engine.loader import MAX_FACT_FILE_BYTES
+
+
+
+@functools.cache
+def _engine() -> Engine:
+    return Engine()
+
+
+BASE: dict[str, Any] = {
+    "schema_version": 1, "today": "2026-11-25", "goal": "migrate",
+    "device": {"model": "iPhone 12", "ios": "16.7.2"}, "account": {"plan_gb": 5, "used_gb": 4.0},
+    "backup": {"photo_count": 3000}, "network": {"wifi_kind": "tethering"},
+}
+
+
+def _paths() -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = [("nonsense",)]
+    for name, field in FactFile.model_fields.items():
+        out.append((name,))
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            out.extend((name, sub) for sub in [*field.annotation.model_fields, "nonsense"])
+    return out
+
+
+PATHS = _paths()
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+HYPO = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _with(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    facts = json.loads(json.dumps(BASE))
+    target = facts
+    for part in path[:-1]:
+        if not isinstance(target.get(part), dict):
+            target[part] = {}
+        target = target[part]
+    target[path[-1]] = value
+    return facts
+
+
+def _check(facts: Any) -> None:
+    try:
+        report = _engine().diagnose(facts, lang="ja")
+    except InputError as exc:
+        assert exc.code in ("fact_input_error", "fact_schema_error")
+        assert str(exc)
+        return
+    # The engine builds reports without re-validating them: prove they are valid.
+    assert Report.model_validate(report.model_dump()) == report
+    json.dumps(report.model_dump(mode="json"), allow_nan=False)
+
+
+@HYPO
+@given(path=st.sampled_from(PATHS), value=json_values)
+def test_any_json_value_in_any_field(path: tuple[str, ...], value: Any) -> None:
+    facts = _with(path, value)
+    _check(facts)
+    _check(json.dumps(facts, ensure_ascii=False).encode())
+
+
+@HYPO
+@given(value=json_values)
+def test_any_json_document(value: Any) -> None:
+    _check(json.dumps(value))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(raw=st.binary(max_size=200))
+def test_any_bytes(raw: bytes) -> None:
+    _check(raw)
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b'{"schema_version": 1, "ticket": "caf\xe9"}', "not UTF-8"),
+    (b"[" * 100_000, "nested deeper"),
+    (b'{"schema_version": 1, ' + b'"device": {' * 30 + b"}" * 30 + b"}", "nested deeper"),
+    (b'{"schema_version": 1, "account": {"plan_gb": NaN}}', "NaN is not a number JSON allows"),
+    (b'{"schema_version": 1, "account": {"used_gb": -Infinity}}', "-Infinity is not a number JSON allows"),
+    (b'{"schema_version": 1, "goal": "backup", "goal": "restore"}', "'goal' appears twice"),
+    (b'{"schema_version": 1, "account": {"plan_gb": 5, "plan_gb": 50}}', "'plan_gb' appears twice"),
+])
+def test_hostile_input_gets_a_clear_error(raw: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        _engine().diagnose(raw)
+
+
+def test_non_finite_numbers_from_python_are_refused() -> None:
+    for bad in (math.nan, math.inf):
+        with pytest.raises(InputError, match=r"account\.plan_gb: (NaN|Infinity) is out of range"):
+            _engine().diagnose({"schema_version": 1, "account": {"plan_gb": bad}})
+
+
+def test_a_huge_file_is_refused_at_the_documented_limit(tmp_path: Path) -> None:
+    head = b'{"schema_version": 1, "ticket": "'
+    fits = head + b"x" * (MAX_FACT_FILE_BYTES - len(head) - 2) + b'"}'
+    assert len(fits) == MAX_FACT_FILE_BYTES
+    path = tmp_path / "huge.json"
+    path.write_bytes(fits)
+    with pytest.raises(InputError, match="ticket"):  # read in full: only the ticket's length is wrong
+        load_facts(path)
+    path.write_bytes(fits + b" ")
+    with pytest.raises(InputError, match=f"larger than {MAX_FACT_FILE_BYTES} bytes"):
+        load_facts(path)
