@@ -15,7 +15,8 @@ _LABELS = {
         "caveats": "Before you start", "questions": "Worth asking the customer",
         "unrecognised": "Messages not recognised (check the wording)", "uses": "Services not recognised",
         "estimate": "Backup size", "why": "why", "explain": "How the rules reached this", "as_of": "Knowledge as of",
-        "reported": "as reported", "matched": "matched", "derived": "derived",
+        "reported": "as reported",
+        "more_questions": "(and {n} more, less likely to change the advice: see --format json)", "matched": "matched", "derived": "derived",
     },
     "ja": {
         "title": "backup-doctor 診断結果", "ticket": "チケット", "findings": "原因",
@@ -23,7 +24,8 @@ _LABELS = {
         "caveats": "始める前に", "questions": "お客様に確認したいこと",
         "unrecognised": "認識できなかったメッセージ（文言を確認してください）", "uses": "認識できなかったサービス",
         "estimate": "バックアップのサイズ", "why": "理由", "explain": "ルールの推論過程", "as_of": "知識の基準日",
-        "reported": "申告値", "matched": "照合", "derived": "導出",
+        "reported": "申告値",
+        "more_questions": "（ほかに {n} 件。助言が変わる可能性は低めです。--format json で確認できます）", "matched": "照合", "derived": "導出",
     },
 }
 
@@ -32,6 +34,10 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+MAX_QUESTIONS_SHOWN = 6
+"""A clerk reads questions aloud: the report keeps them all (most useful first), text shows these."""
 
 
 def _width(text: str) -> int:
@@ -97,9 +103,12 @@ def render_text(report: Report, *, markdown: bool = False) -> str:
     if report.questions:
         heading(t["questions"])
         open_, close = ("（", "）") if report.lang == "ja" else ("(", ")")
-        for q in report.questions:
+        for q in report.questions[:MAX_QUESTIONS_SHOWN]:
             out.append(f"{bullet}{q.ask}" + ("\\" if markdown else ""))
             out.append(("  " if markdown else "    ") + f"{open_}{t['why']}: {q.why}{close}")
+        hidden = len(report.questions) - MAX_QUESTIONS_SHOWN
+        if hidden > 0:
+            out.append(t["more_questions"].format(n=hidden))
 
     if report.unrecognised_messages:
         heading(t["unrecognised"])

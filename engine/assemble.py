@@ -246,48 +246,65 @@ def unknown_sources(rb: RuleBase, case: Case, paths: tuple[str, ...]) -> list[st
     """Fact-file fields behind *paths* that the customer could still tell us."""
     out: list[str] = []
     for path in paths:
-        for src in rb.registry.input_sources(path):
-            if src in ("today", "symptoms.messages", "uses"):
-                continue
-            unknown = src not in case.values
-            if src in ("device.model", "target.model") and src in case.values:
-                unknown = case.values.get(src.split(".")[0] + ".model_known") is False
-            if unknown and src not in out:
-                out.append(src)
+        spec = rb.registry.get(path)
+        found = [src for src in rb.registry.input_sources(path) if _askable(src, case)]
+        if spec is not None and spec.ask_one and found:
+            found = sorted(found, key=lambda p: rb.questions[p].order if p in rb.questions else 999)[:1]
+        out.extend(src for src in found if src not in out)
     return out
 
 
+def _askable(src: str, case: Case) -> bool:
+    if src in ("today", "symptoms.messages", "uses"):
+        return False
+    if src in ("device.model", "target.model") and src in case.values:
+        # Given but not recognised: worth asking for the exact model name.
+        return case.values.get(src.split(".")[0] + ".model_known") is False
+    return src not in case.values
+
+
 def questions(rb: RuleBase, case: Case, fired: set[str], findings: set[str], lang: str) -> list[Question]:
-    """Unknown facts whose answer could add a finding, fix or caveat, most useful first."""
-    wanted: dict[str, tuple[int, int]] = {}
+    """Unknown facts whose answer could add a finding, fix or caveat, most useful first.
+
+    A question comes first when the rule it could unlock already matches something the
+    customer reported (a rule "in play"), then by how much the rule's conclusion
+    matters (blocking causes first), then by the question's own order.
+    """
+    wanted: dict[str, tuple[int, int, int]] = {}
     for compiled in rb.rules:
         if compiled.id in fired:
             extra = unknown_sources(rb, case, tuple(compiled.rule.ask_if_unknown))
+            in_play = True
         else:
             # Stop at the first condition that fails: most rules that did not fire fail
             # on a known fact, and this runs for every such rule on every diagnosis.
             unknown: list[str] = []
+            in_play = False
             for cond in compiled.rule.when:
                 result = evaluate(cond, case.values, findings, rb.registry)
                 if result.verdict is False:
                     break
                 unknown.extend(result.unknown)
+                # The goal alone does not make a rule relevant: every rule checks it.
+                in_play = in_play or (result.verdict is True and cond.fact != "goal")
             else:
                 extra = unknown_sources(rb, case, tuple(unknown))
                 if extra:
-                    _want(rb, compiled, extra, wanted)
+                    _want(rb, compiled, extra, wanted, in_play)
             continue
         if extra:
-            _want(rb, compiled, extra, wanted)
+            _want(rb, compiled, extra, wanted, in_play)
     order = sorted(wanted, key=lambda p: (wanted[p], rb.questions[p].order, p))
-    return [Question.model_construct(field=p, ask=rb.questions[p].ask.get(lang), why=rb.questions[p].why.get(lang)) for p in order]
+    return [Question.model_construct(field=p, ask=rb.questions[p].ask.get(lang), why=rb.questions[p].why.get(lang))
+            for p in order]
 
 
-def _want(rb: RuleBase, compiled: CompiledRule, paths: list[str], wanted: dict[str, tuple[int, int]]) -> None:
-    weight = _importance(rb, compiled)
-    for path in paths:
-        if path in rb.questions:
-            wanted[path] = min(wanted.get(path, weight), weight)
+def _want(rb: RuleBase, compiled: CompiledRule, paths: list[str], wanted: dict[str, tuple[int, int, int]],
+          in_play: bool) -> None:
+    weight = (0 if in_play else 1, *_importance(rb, compiled))
+    askable = [p for p in paths if p in rb.questions]
+    for path in askable:
+        wanted[path] = min(wanted.get(path, weight), weight)
 
 
 # --------------------------------------------------------------------------- trace

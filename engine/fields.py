@@ -32,6 +32,8 @@ class FieldSpec:
     sources: tuple[str, ...] = ()
     """For derived paths: the input fields they are computed from."""
     doc: str = ""
+    ask_one: bool = False
+    """For derived paths: any one known source gives a value, so one question is enough."""
 
     @property
     def derived(self) -> bool:
@@ -106,7 +108,7 @@ _DERIVED = [
     FieldSpec("backup.size_gb", "gb",
               sources=("backup.estimated_size_gb", "backup.photo_count", "backup.video_gb",
                        "backup.photos_included", "account.icloud_photos_on"),
-              doc="the reported next backup size, else the estimate"),
+              doc="the reported next backup size, else the estimate", ask_one=True),
     FieldSpec("backup.size_estimated", "bool", sources=("backup.estimated_size_gb",),
               doc="true when backup.size_gb is an estimate"),
     FieldSpec("backup.days_since_success", "days", sources=("backup.last_success", "today"),

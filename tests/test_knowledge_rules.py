@@ -291,3 +291,14 @@ def test_smallest_plan_that_fits_and_its_price(engine: Engine, lang: str, region
         facts["region"] = region
     buy = next(r for r in run(engine, facts, lang).recommendations if r.id == "buy-icloud-storage")
     assert plan in buy.title and price in buy.title
+
+
+def test_rule_test_cases_pass_and_reach_every_builtin_rule(engine: Engine) -> None:
+    from pathlib import Path
+
+    from backup_doctor.engine.ruletest import run_tests
+
+    run = run_tests(engine, [Path(__file__).parent / "rules"])
+    assert [r.case.spec.name for r in run.failed] == []
+    assert [r.id for r in run.coverage.rules] == []
+    assert run.coverage.missed == {"finding": [], "recommendation": [], "caveat": []}
