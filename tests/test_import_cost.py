@@ -14,7 +14,7 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 # Loaded only by `batch --jobs N` and `-o`, never by a library call or `diagnose`.
-_BATCH_ONLY = ("multiprocessing", "concurrent.futures", "tempfile")
+_BATCH_ONLY = ("multiprocessing", "concurrent.futures")
 
 
 def _modules(run_python: Any, module: str) -> set[str]:
