@@ -37,7 +37,7 @@ def _steps(steps: Steps | StepVariants, lang: str) -> list[str]:
         return [f"{i}. {s}" for i, s in enumerate(steps.get(lang), 1)]
     out = []
     for case, group in [*steps.cases.items(), ("otherwise", steps.otherwise)]:
-        out.append(f"- *{steps.by} = {case}*:" if case != "otherwise" else "- *model not known*:")
+        out.append(f"- *{steps.by} = {case}*:" if case != "otherwise" else f"- *any other {steps.by}, or unknown*:")
         out.extend(f"   {i}. {s}" for i, s in enumerate(group.get(lang), 1))
     return out
 
