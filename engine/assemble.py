@@ -82,7 +82,7 @@ def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[st
     facts = case.facts
     return Report.model_construct(
         ticket=facts.ticket,
-        lang=lang,  # type: ignore[arg-type]
+        lang=lang,
         findings=report_findings,
         recommendations=report_recs,
         caveats=report_cavs,
@@ -315,9 +315,9 @@ def _trace(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[str,
     ja = lang == "ja"
     known = {k: _jsonable(val) for k, val in sorted(case.values.items())}
     events.append(TraceEvent(seq=0, op="assert", facts=known,
-                             message="事実を投入: 既知の項目 {} 件".format(len(known)) if ja
+                             message=f"事実を投入: 既知の項目 {len(known)} 件" if ja
                              else f"asserted the case: {len(known)} known facts"))
-    for compiled, matched in firings:
+    for compiled, _ in firings:
         rule = compiled.rule
         derived = [c.finding for c in rule.then if c.finding]
         used = {p: known[p] for p in compiled.fact_paths() if p in known}

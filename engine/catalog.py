@@ -76,7 +76,9 @@ class RuleDetail(RuleSummary):
 
 def definitions(rb: RuleBase, kind: Kind) -> dict[str, Any]:
     """The definitions (texts, order, tier …) of one kind of conclusion."""
-    return {"finding": rb.findings, "recommendation": rb.recommendations, "caveat": rb.caveats}[kind]
+    tables: dict[str, dict[str, Any]] = {
+        "finding": rb.findings, "recommendation": rb.recommendations, "caveat": rb.caveats}
+    return tables[kind]
 
 
 def kind_of(rb: RuleBase, cid: str) -> Kind | None:

@@ -127,7 +127,7 @@ def load_knowledge() -> Knowledge:
     families = tuple(
         Family(f["id"], f["label"], f["max_ios_major"], f["restart"], f["cellular_5g"]) for f in models["families"]
     )
-    names = {model_key(n): fam for fam, raw in zip(families, models["families"]) for n in raw["names"]}
+    names = {model_key(n): fam for fam, raw in zip(families, models["families"], strict=True) for n in raw["names"]}
     regions = {
         code: Region(code, str(r["as_of"]), r["currency"], r["format"],
                      tuple(Plan(p["gb"], p["price"]) for p in r["plans"]))

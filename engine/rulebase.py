@@ -21,7 +21,7 @@ from typing import Any
 
 from ..facts.version import Version
 from .errors import Problem, RulePackError
-from .fields import ORDERED_KINDS, FieldRegistry, FieldSpec, build_registry, encode
+from .fields import FieldRegistry, FieldSpec, build_registry, encode
 from .knowledge import Knowledge, load_knowledge
 from .packs import (
     CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
