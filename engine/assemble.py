@@ -13,7 +13,6 @@ from typing import Any
 
 from ..facts.version import Version
 from .case import Case
-from .evaluate import evaluate
 from .packs import SEVERITY_ORDER, TIER_ORDER, StepVariants
 from .report import (
     Caveat, DeviceInfo, Estimates, Finding, KnowledgeInfo, Question, Recommendation, Report, TraceEvent,
@@ -32,9 +31,6 @@ class _Concluded:
 
 def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[str, Any]]], lang: str,
              *, explain: bool = False, tracer: Tracer | None = None) -> Report:
-    # Report models are built with model_construct: every value comes from checked
-    # rule packs and a validated fact file, and re-validating them cost more than
-    # running the rules (docs/performance.md). tests/test_robustness.py re-validates.
     found: dict[str, dict[str, _Concluded]] = {"finding": {}, "recommendation": {}, "caveat": {}}
     for compiled, _ in firings:
         rule = compiled.rule
@@ -61,17 +57,17 @@ def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[st
     cavs = sorted(found["caveat"].items(), key=lambda kv: (rb.caveats[kv[0]].order, kv[0]))
 
     report_findings = [
-        Finding.model_construct(id=fid, title=fill(d.title.get(lang)), detail=fill(d.detail.get(lang)), severity=d.severity,
+        Finding(id=fid, title=fill(d.title.get(lang)), detail=fill(d.detail.get(lang)), severity=d.severity,
                 because=c.because, evidence=_evidence(case, c.paths))
         for fid, c in findings for d in [rb.findings[fid]]
     ]
     report_recs = [
-        Recommendation.model_construct(id=rid, rank=i, tier=c.tier or d.tier, title=fill(d.title.get(lang)),
+        Recommendation(id=rid, rank=i, tier=c.tier or d.tier, title=fill(d.title.get(lang)),
                        steps=[fill(s) for s in _steps(d.steps, case, lang)], because=c.because,
                        evidence=_evidence(case, c.paths))
         for i, (rid, c) in enumerate(recs, 1) for d in [rb.recommendations[rid]]
     ]
-    report_cavs = [Caveat.model_construct(id=cid, text=fill(rb.caveats[cid].text.get(lang)), because=c.because) for cid, c in cavs]
+    report_cavs = [Caveat(id=cid, text=fill(rb.caveats[cid].text.get(lang)), because=c.because) for cid, c in cavs]
 
     fired = {compiled.id for compiled, _ in firings}
     trace = _trace(rb, case, firings, lang) if (explain or tracer is not None) else []
@@ -80,7 +76,7 @@ def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[st
             tracer(event)
 
     facts = case.facts
-    return Report.model_construct(
+    return Report(
         ticket=facts.ticket,
         lang=lang,
         findings=report_findings,
@@ -89,10 +85,10 @@ def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[st
         questions=questions(rb, case, fired, set(found["finding"]), lang),
         unrecognised_messages=list(case.unrecognised_messages),
         unrecognised_uses=list(case.unrecognised_uses),
-        device=DeviceInfo.model_construct(model=facts.device.model, family=case.values.get("device.family"),
+        device=DeviceInfo(model=facts.device.model, family=case.values.get("device.family"),
                           target_model=facts.target.model, target_family=case.values.get("target.family")),
         estimates=_estimates(case, lang),
-        knowledge=KnowledgeInfo.model_construct(as_of=rb.knowledge.as_of,
+        knowledge=KnowledgeInfo(as_of=rb.knowledge.as_of,
                                 prices_as_of={k: r.as_of for k, r in rb.knowledge.regions.items()}),
         trace=trace if explain else [],
     )
@@ -220,7 +216,7 @@ def _estimates(case: Case, lang: str) -> Estimates:
                    f"{basis['mb_per_photo']:g} MB + {basis['video_gb']:g} GB of video"
                    + ("" if basis["photos_in_backup"] else " (photos are not in the backup, counted as 0)")
                    + ". The phone shows the exact figure as \"Next Backup Size\".")
-    return Estimates.model_construct(backup_size_gb=est.get("backup_size_gb"), backup_size_source=est.get("backup_size_source", "unknown"),
+    return Estimates(backup_size_gb=est.get("backup_size_gb"), backup_size_source=est.get("backup_size_source", "unknown"),
                      how=how)
 
 
@@ -246,12 +242,24 @@ def unknown_sources(rb: RuleBase, case: Case, paths: tuple[str, ...]) -> list[st
     """Fact-file fields behind *paths* that the customer could still tell us."""
     out: list[str] = []
     for path in paths:
-        spec = rb.registry.get(path)
-        found = [src for src in rb.registry.input_sources(path) if _askable(src, case)]
-        if spec is not None and spec.ask_one and found:
-            found = sorted(found, key=lambda p: rb.questions[p].order if p in rb.questions else 999)[:1]
-        out.extend(src for src in found if src not in out)
+        sources, ask_one = _sources(rb, path)
+        found = [src for src in sources if _askable(src, case)]
+        out.extend(src for src in found[:1 if ask_one else None] if src not in out)
     return out
+
+
+def _sources(rb: RuleBase, path: str) -> tuple[tuple[str, ...], bool]:
+    """The input fields behind *path*, best question first, and whether one answer is enough."""
+    key = ("sources", path)
+    cached = rb.cache.get(key)
+    if cached is None:
+        spec = rb.registry.get(path)
+        sources = rb.registry.input_sources(path)
+        ask_one = spec is not None and spec.ask_one
+        if ask_one:
+            sources = tuple(sorted(sources, key=lambda p: rb.questions[p].order if p in rb.questions else 999))
+        cached = rb.cache[key] = (sources, ask_one)
+    return cached  # type: ignore[no-any-return]
 
 
 def _askable(src: str, case: Case) -> bool:
@@ -270,41 +278,73 @@ def questions(rb: RuleBase, case: Case, fired: set[str], findings: set[str], lan
     customer reported (a rule "in play"), then by how much the rule's conclusion
     matters (blocking causes first), then by the question's own order.
     """
+    encoded = case.engine
+    known = encoded.keys()
     wanted: dict[str, tuple[int, int, int]] = {}
-    for compiled in rb.rules:
-        if compiled.id in fired:
-            extra = unknown_sources(rb, case, tuple(compiled.rule.ask_if_unknown))
-            in_play = True
-        else:
-            # Stop at the first condition that fails: most rules that did not fire fail
-            # on a known fact, and this runs for every such rule on every diagnosis.
-            unknown: list[str] = []
-            in_play = False
-            for cond in compiled.rule.when:
-                result = evaluate(cond, case.values, findings, rb.registry)
-                if result.verdict is False:
-                    break
-                unknown.extend(result.unknown)
-                # The goal alone does not make a rule relevant: every rule checks it.
-                in_play = in_play or (result.verdict is True and cond.fact != "goal")
-            else:
-                extra = unknown_sources(rb, case, tuple(unknown))
-                if extra:
-                    _want(rb, compiled, extra, wanted, in_play)
+    for compiled, rule_id, paths, tests, ask_if_unknown in _question_plan(rb):
+        if rule_id in fired:
+            if ask_if_unknown:
+                _want(rb, compiled, unknown_sources(rb, case, ask_if_unknown), wanted, True)
             continue
-        if extra:
-            _want(rb, compiled, extra, wanted, in_play)
+        if known >= paths:
+            continue  # every fact known and the rule did not fire: some condition fails
+        # Stop at the first condition that fails: most rules that did not fire fail on
+        # a known fact, and this runs for every such rule on every diagnosis.
+        unknown: list[str] = []
+        in_play = False
+        for test, cond_paths, counts_as_play in tests:
+            verdict = test(encoded, findings)
+            if verdict is False:
+                break
+            if verdict is None:
+                unknown.extend(p for p in cond_paths if p not in encoded)
+            elif counts_as_play:
+                in_play = True
+        else:
+            extra = unknown_sources(rb, case, tuple(unknown))
+            if extra:
+                _want(rb, compiled, extra, wanted, in_play)
     order = sorted(wanted, key=lambda p: (wanted[p], rb.questions[p].order, p))
-    return [Question.model_construct(field=p, ask=rb.questions[p].ask.get(lang), why=rb.questions[p].why.get(lang))
-            for p in order]
+    return [_question(rb, p, lang) for p in order]
+
+
+_Plan = list[tuple[CompiledRule, str, frozenset[str], list[tuple[Any, tuple[str, ...], bool]], tuple[str, ...]]]
+
+
+def _question_plan(rb: RuleBase) -> _Plan:
+    """Per rule, what :func:`questions` reads, in plain tuples (built once per rule base)."""
+    plan = rb.cache.get("question-plan")
+    if plan is None:
+        plan = rb.cache["question-plan"] = [
+            (compiled, compiled.id, frozenset(compiled.paths),
+             # The goal alone does not make a rule relevant ("in play"): every rule checks it.
+             [(test.test, test.paths, cond.fact != "goal")
+              for cond, test in zip(compiled.rule.when, compiled.conditions, strict=True)],
+             tuple(compiled.rule.ask_if_unknown))
+            for compiled in rb.rules
+        ]
+    return plan  # type: ignore[no-any-return]
+
+
+def _question(rb: RuleBase, path: str, lang: str) -> Question:
+    # A question's text depends only on its field and the language; reports are frozen,
+    # so one instance can serve every diagnosis.
+    key = (path, lang)
+    question = rb.cache.get(key)
+    if question is None:
+        q = rb.questions[path]
+        question = rb.cache[key] = Question(field=path, ask=q.ask.get(lang), why=q.why.get(lang))
+    return question  # type: ignore[no-any-return]
 
 
 def _want(rb: RuleBase, compiled: CompiledRule, paths: list[str], wanted: dict[str, tuple[int, int, int]],
           in_play: bool) -> None:
-    weight = (0 if in_play else 1, *_importance(rb, compiled))
-    askable = [p for p in paths if p in rb.questions]
-    for path in askable:
-        wanted[path] = min(wanted.get(path, weight), weight)
+    key = ("importance", compiled.name)
+    importance = rb.cache.get(key) or rb.cache.setdefault(key, _importance(rb, compiled))
+    weight = (0 if in_play else 1, *importance)
+    for path in paths:
+        if path in rb.questions:
+            wanted[path] = min(wanted.get(path, weight), weight)
 
 
 # --------------------------------------------------------------------------- trace

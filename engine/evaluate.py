@@ -2,12 +2,16 @@
 
 The diagnosis itself is decided in durable-rules; this module only *explains* it:
 which condition of a rule holds, fails, or cannot be judged because a fact is
-unknown. A test checks that it agrees with durable-rules on every rule it fires.
+unknown. Each condition is compiled once into a predicate over the case fact as
+durable sees it (encoded values, unknown fields absent), so the Python reading uses
+the same values and the same comparisons as the engine. ``tests/test_engine_agrees.py``
+checks that the two agree on every rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import operator
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +20,19 @@ from .packs import Condition
 
 Verdict = bool | None
 """True: holds; False: fails; None: unknown (a fact it needs is unknown)."""
+
+Predicate = Callable[[Mapping[str, Any], Collection[str]], Verdict]
+"""``(encoded case, findings) -> verdict``."""
+
+
+@dataclass(frozen=True)
+class CompiledCondition:
+    test: Predicate
+    paths: tuple[str, ...]
+    """The fact paths the condition reads; those absent from the case make it unknown."""
+
+    def unknown(self, encoded: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(p for p in self.paths if p not in encoded)
 
 
 @dataclass(frozen=True)
@@ -26,54 +43,72 @@ class ConditionResult:
     """The fact paths whose being unknown left the verdict open."""
 
 
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "is": operator.eq, "is_not": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+    "ge": operator.ge,
+}
+
+
+def compile_condition(cond: Condition, registry: FieldRegistry) -> CompiledCondition:
+    """A predicate for *cond*; it reads encoded values (see :func:`fields.encode`)."""
+    if cond.finding is not None:
+        wanted = cond.finding
+        return CompiledCondition(lambda e, fs: wanted in fs, ())
+    if cond.not_finding is not None:
+        unwanted = cond.not_finding
+        return CompiledCondition(lambda e, fs: unwanted not in fs, ())
+    if cond.any is not None:
+        subs = [compile_condition(s, registry) for s in cond.any]
+
+        def any_of(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
+            verdicts = [s.test(e, fs) for s in subs]
+            return True if True in verdicts else None if None in verdicts else False
+
+        return CompiledCondition(any_of, tuple(p for s in subs for p in s.paths))
+
+    path = cond.fact
+    spec = registry.get(path) if path is not None else None
+    assert path is not None and spec is not None, "conditions are checked when the pack loads"
+    op, value = cond.op, cond.value
+    if op == "known":
+        want = bool(cond.known)
+        # Never unknown: whether a fact is known is itself known.
+        return CompiledCondition(lambda e, fs: (path in e) == want, (path,))
+    if isinstance(value, dict):
+        other = str(value["fact"])
+        compare = _COMPARE[op]
+
+        def against_fact(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
+            left, right = e.get(path), e.get(other)
+            return None if left is None or right is None else compare(left, right)
+
+        return CompiledCondition(against_fact, (path, other))
+    if op in ("in", "not_in"):
+        members = frozenset(encode(spec, v) for v in value)
+        inside = op == "in"
+
+        def membership(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
+            left = e.get(path)
+            return None if left is None else (left in members) == inside
+
+        return CompiledCondition(membership, (path,))
+    compare, right = _COMPARE[op], encode(spec, value)
+
+    def against_value(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
+        left = e.get(path)
+        return None if left is None else compare(left, right)
+
+    return CompiledCondition(against_value, (path,))
+
+
 def evaluate(cond: Condition, values: Mapping[str, Any], findings: Collection[str],
              registry: FieldRegistry) -> ConditionResult:
-    if cond.finding is not None:
-        return ConditionResult(cond, cond.finding in findings, ())
-    if cond.not_finding is not None:
-        return ConditionResult(cond, cond.not_finding not in findings, ())
-    if cond.any is not None:
-        subs = [evaluate(s, values, findings, registry) for s in cond.any]
-        if any(s.verdict is True for s in subs):
-            return ConditionResult(cond, True, ())
-        unknown = tuple(p for s in subs if s.verdict is None for p in s.unknown)
-        return ConditionResult(cond, None if unknown else False, unknown)
-    path = cond.fact
-    assert path is not None
-    spec = registry.get(path)
-    assert spec is not None
-    if cond.op == "known":
-        return ConditionResult(cond, (path in values) == cond.known, ())
-    missing = [p for p in (path, _ref(cond.value)) if p is not None and p not in values]
-    if missing:
-        return ConditionResult(cond, None, tuple(missing))
-    left = encode(spec, values[path])
-    ref = _ref(cond.value)
-    if ref is not None:
-        other = registry.get(ref)
-        assert other is not None
-        right: Any = encode(other, values[ref])
-    elif cond.op in ("in", "not_in"):
-        right = [encode(spec, v) for v in cond.value]
-    else:
-        right = encode(spec, cond.value)
-    return ConditionResult(cond, _compare(cond.op, left, right), ())
-
-
-def _ref(value: Any) -> str | None:
-    return str(value["fact"]) if isinstance(value, dict) and "fact" in value else None
-
-
-def _compare(op: str, left: Any, right: Any) -> bool:
-    if op == "is":
-        return bool(left == right)
-    if op == "is_not":
-        return bool(left != right)
-    if op == "in":
-        return left in right
-    if op == "not_in":
-        return left not in right
-    return bool({"lt": left < right, "le": left <= right, "gt": left > right, "ge": left >= right}[op])
+    """Judge *cond* against readable *values* (``Case.values``); for explanations."""
+    compiled = compile_condition(cond, registry)
+    encoded = {p: encode(spec, values[p]) for p in compiled.paths
+               if p in values and (spec := registry.get(p)) is not None}
+    verdict = compiled.test(encoded, findings)
+    return ConditionResult(cond, verdict, compiled.unknown(encoded) if verdict is None else ())
 
 
 def evaluate_rule(when: list[Condition], values: Mapping[str, Any], findings: Collection[str],

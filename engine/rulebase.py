@@ -21,6 +21,7 @@ from typing import Any
 
 from ..facts.version import Version
 from .errors import Problem, RulePackError
+from .evaluate import CompiledCondition, compile_condition
 from .fields import FieldRegistry, FieldSpec, build_registry, encode
 from .knowledge import Knowledge, load_knowledge
 from .packs import (
@@ -60,13 +61,17 @@ class CompiledRule:
     stratum: int
     name: str
     """The rule's name inside durable-rules."""
+    conditions: tuple[CompiledCondition, ...] = field(default=(), compare=False, repr=False)
+    """The conditions as Python predicates, for questions and why-not (see evaluate.py)."""
+    paths: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """The fact paths the rule tests, sorted."""
 
     @property
     def id(self) -> str:
         return self.rule.id
 
     def fact_paths(self) -> list[str]:
-        return sorted({p for c in self.rule.when for p in _paths(c)})
+        return list(self.paths)
 
 
 @dataclass
@@ -84,6 +89,8 @@ class RuleBase:
     strata: int
     packs: tuple[str, ...]
     definition_origin: dict[str, str] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """Report parts that depend only on ids and the language, built once (see assemble.py)."""
     """``kind:id`` -> ``file:line`` where it was defined (for errors and the catalogue)."""
 
     def by_name(self) -> dict[str, CompiledRule]:
@@ -181,7 +188,9 @@ class _Merger:
         if self.problems:
             raise RulePackError(f"{len(self.problems)} problem(s) in the rule packs", self.problems)
         compiled = tuple(
-            CompiledRule(rule, pack, path, line, strata[rule.id], f"r{i}")
+            CompiledRule(rule, pack, path, line, strata[rule.id], f"r{i}",
+                         tuple(compile_condition(c, self.registry) for c in rule.when),
+                         tuple(sorted({p for c in rule.when for p in _paths(c)})))
             for i, (rule, pack, path, line) in enumerate(self.rules.values())
         )
         return RuleBase(
