@@ -15,7 +15,7 @@ from ..facts.version import Version
 from .case import Case
 from .packs import SEVERITY_ORDER, TIER_ORDER, StepVariants
 from .report import (
-    Caveat, DeviceInfo, Estimates, Finding, KnowledgeInfo, Question, Recommendation, Report, TraceEvent,
+    Caveat, DeviceInfo, Estimates, Finding, KnowledgeInfo, Lang, Question, Recommendation, Report, TraceEvent,
 )
 from .rulebase import CompiledRule, RuleBase
 
@@ -29,7 +29,7 @@ class _Concluded:
     tier: str | None = None
 
 
-def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[str, Any]]], lang: str,
+def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[str, Any]]], lang: Lang,
              *, explain: bool = False, tracer: Tracer | None = None) -> Report:
     found: dict[str, dict[str, _Concluded]] = {"finding": {}, "recommendation": {}, "caveat": {}}
     for compiled, _ in firings:
@@ -259,7 +259,7 @@ def _sources(rb: RuleBase, path: str) -> tuple[tuple[str, ...], bool]:
         if ask_one:
             sources = tuple(sorted(sources, key=lambda p: rb.questions[p].order if p in rb.questions else 999))
         cached = rb.cache[key] = (sources, ask_one)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _askable(src: str, case: Case) -> bool:
@@ -323,7 +323,7 @@ def _question_plan(rb: RuleBase) -> _Plan:
              tuple(compiled.rule.ask_if_unknown))
             for compiled in rb.rules
         ]
-    return plan  # type: ignore[no-any-return]
+    return plan
 
 
 def _question(rb: RuleBase, path: str, lang: str) -> Question:
@@ -334,7 +334,7 @@ def _question(rb: RuleBase, path: str, lang: str) -> Question:
     if question is None:
         q = rb.questions[path]
         question = rb.cache[key] = Question(field=path, ask=q.ask.get(lang), why=q.why.get(lang))
-    return question  # type: ignore[no-any-return]
+    return question
 
 
 def _want(rb: RuleBase, compiled: CompiledRule, paths: list[str], wanted: dict[str, tuple[int, int, int]],

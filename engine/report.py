@@ -76,6 +76,9 @@ class KnowledgeInfo(_Out):
     prices_as_of: dict[str, str]
 
 
+Lang = Literal["en", "ja"]
+"""The languages a report can be written in."""
+
 TraceOp = Literal["assert", "fire", "emit"]
 
 
@@ -96,7 +99,7 @@ class TraceEvent(_Out):
 class Report(_Out):
     schema_version: int = SCHEMA_VERSION
     ticket: str | None
-    lang: Literal["en", "ja"]
+    lang: Lang
     findings: list[Finding]
     recommendations: list[Recommendation]
     caveats: list[Caveat]

@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .assemble import Tracer, assemble
 from .case import build_case
 from .loader import FactsInput, parse_facts
-from .report import Report
+from .report import Lang, Report
 from .rulebase import CompiledRule, RuleBase, load_rulebase
 from ._durable import DurableRuleset, Prepared, matched_facts
 
-Lang = Literal["en", "ja"]
 
 
 class Engine:
