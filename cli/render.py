@@ -16,7 +16,7 @@ _LABELS = {
         "unrecognised": "Messages not recognised (check the wording)", "uses": "Services not recognised",
         "estimate": "Backup size", "why": "why", "explain": "How the rules reached this", "as_of": "Knowledge as of",
         "reported": "as reported",
-        "more_questions": "(and {n} more, less likely to change the advice: see --format json)", "matched": "matched", "derived": "derived",
+        "more_questions": "(and {n} more, less likely to change the advice: see --format json)", "matched": "matched",
     },
     "ja": {
         "title": "backup-doctor 診断結果", "ticket": "チケット", "findings": "原因",
@@ -25,7 +25,7 @@ _LABELS = {
         "unrecognised": "認識できなかったメッセージ（文言を確認してください）", "uses": "認識できなかったサービス",
         "estimate": "バックアップのサイズ", "why": "理由", "explain": "ルールの推論過程", "as_of": "知識の基準日",
         "reported": "申告値",
-        "more_questions": "（ほかに {n} 件。助言が変わる可能性は低めです。--format json で確認できます）", "matched": "照合", "derived": "導出",
+        "more_questions": "（ほかに {n} 件。助言が変わる可能性は低めです。--format json で確認できます）", "matched": "照合",
     },
 }
 
@@ -46,19 +46,20 @@ def _width(text: str) -> int:
 
 
 def explain_lines(trace: list[TraceEvent], lang: str) -> list[str]:
-    """The --explain chain, one line per event, in the report's language."""
+    """The --explain chain in the report's language: each rule that fired, numbered in
+    firing order, with the facts it matched and what it concluded (``←`` names the
+    findings it built on)."""
     t = _LABELS[lang]
     lines = []
+    fired = 0
     for ev in trace:
         if ev.op == "assert":
-            lines.append(f"{ev.seq:>3}. {ev.message}")
+            lines.append(f"  {ev.message}")
         elif ev.op == "fire":
-            facts = ", ".join(f"{k} = {_value(v)}" for k, v in ev.facts.items())
-            lines.append(f"{ev.seq:>3}. [{ev.rule_id}] {ev.message}")
-            if facts:
-                lines.append(f"       {t['matched']}: {facts}")
-            if ev.derived:
-                lines.append(f"       {t['derived']}: {', '.join(ev.derived)}")
+            fired += 1
+            lines.append(f"{fired:>3}. [{ev.rule_id}] {ev.message}")
+            if ev.facts:
+                lines.append(f"       {t['matched']}: " + ", ".join(f"{k} = {_value(v)}" for k, v in ev.facts.items()))
         else:
             lines.append(f"       → {ev.message}")
     return lines
