@@ -16,8 +16,7 @@ case fact, findings and stage sentinels, negation, and the agenda.
 
 Speed (see docs/performance.md): facts that recur in every session (sentinels,
 derived findings) are serialised once, as a :class:`Prepared` prefix the session id
-is appended to; an activation's matched facts are decoded only when a caller asks
-for them (explanations), since naming the rule needs no JSON parsing.
+is appended to; naming the rule of an activation needs no JSON parsing.
 """
 
 from __future__ import annotations
@@ -34,8 +33,8 @@ from .errors import EngineError
 
 OnFire = Callable[[str, str], Iterable["Prepared | dict[str, Any]"]]
 """Called for each activation with the rule name and the activation's JSON text
-(``{"<rule>": {"<alias>": fact, ...}}``, see :func:`matched_facts`); returns facts to
-assert (derived findings) while the action runs."""
+(``{"<rule>": {"<alias>": fact, ...}}``); returns facts to assert (derived findings)
+while the action runs."""
 
 _HANDLED, _NOT_HANDLED, _OBSERVED = 0, 1, 2
 _instances = itertools.count()
@@ -55,11 +54,6 @@ class Prepared:
 
     def json(self, sid: str) -> str:
         return self._head + sid + '"}'
-
-
-def matched_facts(activation: str) -> dict[str, Any]:
-    """The facts of one activation, by alias (decoded on demand: explanations only)."""
-    return next(iter(json.loads(activation).values()))
 
 
 def _rule_name(activation: str) -> str:

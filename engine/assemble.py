@@ -29,10 +29,10 @@ class _Concluded:
     tier: str | None = None
 
 
-def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[str, Any]]], lang: Lang,
+def assemble(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: Lang,
              *, explain: bool = False, tracer: Tracer | None = None) -> Report:
     found: dict[str, dict[str, _Concluded]] = {"finding": {}, "recommendation": {}, "caveat": {}}
-    for compiled, _ in firings:
+    for compiled in firings:
         rule = compiled.rule
         consumed = [found["finding"][c.finding] for c in rule.when
                     if c.finding is not None and c.finding in found["finding"]]
@@ -69,7 +69,7 @@ def assemble(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[st
     ]
     report_cavs = [Caveat(id=cid, text=fill(rb.caveats[cid].text.get(lang)), because=c.because) for cid, c in cavs]
 
-    fired = {compiled.id for compiled, _ in firings}
+    fired = {compiled.id for compiled in firings}
     trace = _trace(rb, case, firings, lang) if (explain or tracer is not None) else []
     if tracer is not None:
         for event in trace:
@@ -350,14 +350,14 @@ def _want(rb: RuleBase, compiled: CompiledRule, paths: list[str], wanted: dict[s
 # --------------------------------------------------------------------------- trace
 
 
-def _trace(rb: RuleBase, case: Case, firings: list[tuple[CompiledRule, dict[str, Any]]], lang: str) -> list[TraceEvent]:
+def _trace(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: str) -> list[TraceEvent]:
     events: list[TraceEvent] = []
     ja = lang == "ja"
     known = {k: _jsonable(val) for k, val in sorted(case.values.items())}
     events.append(TraceEvent(seq=0, op="assert", facts=known,
                              message=f"事実を投入: 既知の項目 {len(known)} 件" if ja
                              else f"asserted the case: {len(known)} known facts"))
-    for compiled, _ in firings:
+    for compiled in firings:
         rule = compiled.rule
         derived = [c.finding for c in rule.then if c.finding]
         used = {p: known[p] for p in compiled.fact_paths() if p in known}

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from .assemble import Tracer, assemble
 from .case import build_case
 from .loader import FactsInput, parse_facts
 from .report import Lang, Report
 from .rulebase import CompiledRule, RuleBase, load_rulebase
-from ._durable import DurableRuleset, Prepared, matched_facts
-
+from ._durable import DurableRuleset, Prepared
 
 
 class Engine:
@@ -54,17 +53,16 @@ class Engine:
         parsed = parse_facts(facts)
         today = parsed.today or _dt.date.today()
         case = build_case(parsed, self.rulebase.knowledge, self.rulebase.registry, today)
-        firings: list[tuple[CompiledRule, dict[str, Any]]] = []
+        firings: list[CompiledRule] = []
         by_name, derived = self._by_name, self._derived
-        # The matched facts are only shown in explanations; decoding them costs more
-        # than the rest of an action, so skip it otherwise.
-        want_matched = explain or tracer is not None
 
         def on_fire(name: str, activation: str) -> tuple[Prepared, ...]:
+            # The activation's matched facts are the case fact and findings we asserted;
+            # explanations read the same values from the case, so it is not decoded.
             compiled = by_name.get(name)
             if compiled is None:  # the end sentinel
                 return ()
-            firings.append((compiled, matched_facts(activation) if want_matched else {}))
+            firings.append(compiled)
             return derived[name]
 
         self._ruleset.run([case.engine, *self._tail], on_fire)
@@ -78,14 +76,16 @@ class Engine:
 _END = {"t": "end", "id": "end"}
 
 _default: Engine | None = None
+_default_lock = threading.Lock()
 
 
 def default_engine() -> Engine:
     """The process-wide engine with the built-in rules, built on first use."""
     global _default
-    if _default is None:
-        _default = Engine()
-    return _default
+    with _default_lock:
+        if _default is None:
+            _default = Engine()
+        return _default
 
 
 def diagnose(facts: FactsInput, *, lang: Lang = "en", explain: bool = False, rules: Sequence[str | Path] = (),

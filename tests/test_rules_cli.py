@@ -162,5 +162,5 @@ def test_explain_shows_facts_rules_and_what_they_led_to(runner: CliRunner, mini:
     out = res.stdout
     assert "[R-mini-old] iOS が 15 より古い" in out
     assert "照合: device.ios = 14.2" in out
-    assert "導出: mini-old-phone" in out
+    assert "→ 所見: mini-old-phone" in out
     assert "[R-mini-update] 古い iOS: アップデート  ← mini-old-phone" in out
