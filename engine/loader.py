@@ -63,13 +63,11 @@ def parse_facts(data: FactsInput, *, source: str = "<input>") -> FactFile:
 
 
 def _parse_json(raw: str | bytes | bytearray, source: str) -> Any:
+    if len(raw) > MAX_FACT_FILE_BYTES:
+        raise InputError(f"larger than {MAX_FACT_FILE_BYTES} bytes (the limit for one fact file)", source=source)
     if isinstance(raw, str):
-        if len(raw) > MAX_FACT_FILE_BYTES:
-            raise InputError(f"larger than {MAX_FACT_FILE_BYTES} bytes (the limit for one fact file)", source=source)
         text = raw
     else:
-        if len(raw) > MAX_FACT_FILE_BYTES:
-            raise InputError(f"larger than {MAX_FACT_FILE_BYTES} bytes (the limit for one fact file)", source=source)
         try:
             text = bytes(raw).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
