@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from ..facts.version import Version
+from .compile import durable_definition
 from .errors import Problem, RulePackError
 from .evaluate import CompiledCondition, compile_condition
-from .fields import FieldRegistry, FieldSpec, build_registry, encode
+from .fields import FieldRegistry, FieldSpec, build_registry
 from .knowledge import Knowledge, load_knowledge
 from .packs import (
     CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
@@ -38,7 +39,7 @@ _OPS_FOR_KIND = {
     "enum": {"is", "is_not", "in", "not_in", "known"},
     "text": {"is", "is_not", "in", "not_in", "known"},
 }
-_DURABLE_OP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "is_not": "$neq"}
+_ORDERED_OPS = {"lt", "le", "gt", "ge"}
 
 PLACEHOLDERS = frozenset({
     "backup_size_gb", "space_gb", "free_gb", "shortfall_gb", "plan_gb", "plan_used_gb", "plan_name",
@@ -89,22 +90,16 @@ class RuleBase:
     strata: int
     packs: tuple[str, ...]
     definition_origin: dict[str, str] = field(default_factory=dict)
+    """``kind:id`` -> ``file:line`` where it was defined (for errors and the catalogue)."""
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     """Report parts that depend only on ids and the language, built once (see assemble.py)."""
-    """``kind:id`` -> ``file:line`` where it was defined (for errors and the catalogue)."""
 
     def by_name(self) -> dict[str, CompiledRule]:
         return {r.name: r for r in self.rules}
 
     def durable_definition(self) -> dict[str, Any]:
-        """The ruleset as durable-rules' JSON (see ``_durable.py``)."""
-        out: dict[str, Any] = {}
-        for compiled in self.rules:
-            out[compiled.name] = {"all": _compile_rule(compiled, self.registry)}
-        # Always fires, last: guarantees an action ran in every session (durable's
-        # delete_state frees uninitialised memory otherwise).
-        out["end"] = {"all": [{"e": {"t": "end"}}]}
-        return out
+        """The ruleset as durable-rules' JSON (see ``compile.py``)."""
+        return durable_definition(self.rules, self.registry)
 
 
 def builtin_pack_dir() -> Path:
@@ -253,7 +248,7 @@ class _Merger:
         if spec is None:
             return
         op = cond.op
-        allowed = _OPS_FOR_KIND.get(spec.kind, set(_DURABLE_OP) | {"is", "in", "not_in", "known"})
+        allowed = _OPS_FOR_KIND.get(spec.kind, _ORDERED_OPS | {"is", "is_not", "in", "not_in", "known"})
         if op not in allowed:
             self._bad(where, rule, f"{cond.fact} is a {spec.kind}; operator {op!r} does not apply",
                       accepted=", ".join(sorted(allowed)))
@@ -382,54 +377,3 @@ def _paths(cond: Condition) -> Iterable[str]:
         value = cond.value
         if isinstance(value, dict) and "fact" in value:
             yield str(value["fact"])
-
-
-# --------------------------------------------------------------------------- compile
-
-
-def _compile_test(cond: Condition, registry: FieldRegistry) -> dict[str, Any]:
-    path = cond.fact
-    assert path is not None
-    spec = registry.get(path)
-    assert spec is not None
-    op = cond.op
-    if op == "known":
-        return {"$ex" if cond.known else "$nex": {path: 1}}
-    # Every test first requires the field to exist: durable treats a missing right-hand
-    # field as a match, and unknown must never satisfy a rule.
-    tests: list[dict[str, Any]] = [{"$ex": {path: 1}}]
-    value = cond.value
-    if isinstance(value, dict):
-        other = str(value["fact"])
-        tests.append({"$ex": {other: 1}})
-        ref = {"$m": other}
-        tests.append({path: ref} if op == "is" else {_DURABLE_OP[op]: {path: ref}})
-    elif op == "is":
-        tests.append({path: encode(spec, value)})
-    elif op == "in":
-        tests.append({"$or": [{path: encode(spec, v)} for v in value]})
-    elif op == "not_in":
-        tests.extend({"$neq": {path: encode(spec, v)}} for v in value)
-    else:
-        tests.append({_DURABLE_OP[op]: {path: encode(spec, value)}})
-    return {"$and": tests} if len(tests) > 1 else tests[0]
-
-
-def _compile_rule(compiled: CompiledRule, registry: FieldRegistry) -> list[dict[str, Any]]:
-    case_tests: list[dict[str, Any]] = [{"t": "case"}]
-    patterns: list[dict[str, Any]] = []
-    for i, cond in enumerate(compiled.rule.when):
-        if cond.any is not None:
-            case_tests.append({"$or": [_compile_test(sub, registry) for sub in cond.any]})
-        elif cond.fact is not None:
-            case_tests.append(_compile_test(cond, registry))
-        elif cond.finding is not None:
-            patterns.append({f"f{i}": {"$and": [{"t": "finding"}, {"name": cond.finding}]}})
-        else:
-            patterns.append({f"n{i}$not": {"$and": [{"t": "finding"}, {"name": cond.not_finding}]}})
-    head = [{"k": {"$and": case_tests}}]
-    if compiled.stratum:
-        head.append({"st": {"$and": [{"t": "stage"}, {"n": compiled.stratum}]}})
-    # Negations last: durable needs a positive pattern before a $not.
-    patterns.sort(key=lambda p: "$not" in next(iter(p)))
-    return head + patterns
