@@ -125,6 +125,9 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-backup-stale", {"backup": {"last_success": "2026-05-29"}}, {"backup": {"last_success": "2026-05-30"}}),
     ("R-fix-back-up-now", {"goal": "backup", "backup": {"last_success": "2026-05-29"}},
      {"goal": "restore", "backup": {"last_success": "2026-05-29"}}),
+    # a backup cannot succeed while iCloud has no room: the storage fixes come first
+    ("R-fix-back-up-now", {"goal": "backup", "backup": {"last_success": "2026-05-29"}},
+     merge(SHORT, {"goal": "backup", "backup": {"last_success": "2026-05-29"}})),
     ("R-alt-computer-storage", merge(SHORT, {"goal": "backup"}), merge(SHORT, {"goal": "restore"})),
     ("R-alt-quick-start-storage", merge(SHORT, {"goal": "migrate"}), merge(SHORT, {"goal": "backup"})),
     ("R-alt-computer-network", {"goal": "backup", "network": {"wifi_kind": "public"}}, {"goal": "backup", "network": {"wifi_kind": "home"}}),
