@@ -13,6 +13,7 @@ from .errors import DoctorError, EngineError, FactSchemaError, InputError, Probl
 from .loader import load_facts, parse_facts
 from .report import Caveat, Finding, Question, Recommendation, Report, TraceEvent
 from .runner import Engine, diagnose
+from .whynot import WhyNot, why_not
 
 __all__ = [
     "Caveat",
@@ -29,7 +30,9 @@ __all__ = [
     "Report",
     "RulePackError",
     "TraceEvent",
+    "WhyNot",
     "diagnose",
     "load_facts",
     "parse_facts",
+    "why_not",
 ]
