@@ -288,7 +288,8 @@ def validation_problems(exc: ValidationError, data: Any, path: Path) -> list[Pro
 
 
 def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
-    """Parse one pack file; returns it and the line of each rule id and of each ``kind:id`` definition."""
+    """Parse one pack file; returns it and the line of each rule id, of each rule's
+    conditions (``<rule id>#<index>``) and of each ``kind:id`` definition."""
     data = read_yaml(path)
     if data is None:
         data = {}
@@ -304,6 +305,9 @@ def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
     for raw in data.get("rules") or []:
         if isinstance(raw, dict) and "id" in raw:
             lines[str(raw["id"])] = getattr(raw, "line", 0)
+            # Each condition's own line, as "<rule id>#<index>", so errors point at it.
+            for i, cond in enumerate(raw.get("when") or []):
+                lines[f"{raw['id']}#{i}"] = getattr(cond, "line", 0)
     # Definitions as "kind:id" (rule ids cannot hold a colon, so the keys never clash).
     for kind in ("findings", "recommendations", "caveats", "questions", "principles"):
         section = data.get(kind)

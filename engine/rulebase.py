@@ -126,6 +126,7 @@ class _Merger:
                                                  ("findings", "recommendations", "caveats", "questions", "principles")}
         self.origin: dict[str, str] = {}
         self.rules: dict[str, tuple[Rule, str, str, int]] = {}
+        self.condition_lines: dict[str, list[int]] = {}
         self.packs: list[str] = []
 
     def add_dir(self, d: Path, *, custom: bool) -> None:
@@ -165,6 +166,7 @@ class _Merger:
                 self.problems.append(Problem(where, f"rule {rule.id}: 'replaces: true' but no rule has this id"))
                 continue
             self.rules[rule.id] = (rule, pack_name, str(path), lines.get(rule.id, 0))
+            self.condition_lines[rule.id] = [lines.get(f"{rule.id}#{i}", 0) for i in range(len(rule.when))]
 
     def finish(self) -> RuleBase:
         # Reports and rule tests name a conclusion by its id alone, whatever its kind.
@@ -177,7 +179,7 @@ class _Merger:
                         accepted="an id used by no other finding, recommendation or caveat"))
                 kind_of.setdefault(key, kind)
         for rule, _, path, line in self.rules.values():
-            self._check_rule(rule, f"{path}:{line}")
+            self._check_rule(rule, path, line)
         self._check_texts()
         strata = self._stratify()
         if self.problems:
@@ -209,11 +211,12 @@ class _Merger:
                       suggestion=closest(path, self.registry.all_paths()))
         return spec
 
-    def _check_rule(self, rule: Rule, where: str) -> None:
+    def _check_rule(self, rule: Rule, path: str, line: int) -> None:
+        where = f"{path}:{line}"
         if not rule.when:
             self._bad(where, rule, "'when' is empty: a rule needs at least one condition")
-        for cond in rule.when:
-            self._check_condition(cond, rule, where, top=True)
+        for cond, cond_line in zip(rule.when, self.condition_lines[rule.id], strict=True):
+            self._check_condition(cond, rule, f"{path}:{cond_line or line}", top=True)
         for concl in rule.then:
             kind = {"finding": "findings", "recommendation": "recommendations", "caveat": "caveats"}[concl.kind]
             if concl.target not in self.defs[kind]:

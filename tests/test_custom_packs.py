@@ -132,7 +132,8 @@ def test_two_custom_packs_clashing_are_refused(tmp_path: Path) -> None:
         "principle"])
 def test_each_load_error_names_file_line_and_rule(tmp_path: Path, cond: str, expected: str) -> None:
     folder = _pack(tmp_path, TEXTS + "rules:" + _rule(cond=cond))
-    assert f"{folder / 'rules.yaml'}:{_line(folder, '- id:')}: rule R-t-found: {expected}" in _load_error(folder)
+    # A problem in a condition points at that condition's own line.
+    assert f"{folder / 'rules.yaml'}:{_line(folder, cond)}: rule R-t-found: {expected}" in _load_error(folder)
 
 
 def test_conclusion_of_an_unknown_id_is_refused(tmp_path: Path) -> None:

@@ -147,7 +147,7 @@ def test_load_errors_are_lint_problems(tmp_path: Path) -> None:
     folder = _pack(tmp_path, _rule("R-typo", "{fact: network.wifi_knd, is: home}"))
     [problem] = lint_dirs([folder], builtin=False)
     assert problem.code == "load-error"
-    assert problem.where == f"{folder / 'pack.yaml'}:{_line_of(folder, '- id: R-typo')}"
+    assert problem.where == f"{folder / 'pack.yaml'}:{_line_of(folder, '{fact: network.wifi_knd')}"
     assert "rule R-typo: unknown fact path 'network.wifi_knd'; did you mean 'network.wifi_kind'?" in problem.message()
 
 

@@ -102,7 +102,7 @@ def test_bad_pack_exits_2_naming_file_line_and_rule(runner: CliRunner, tmp_path:
                                  "    when: [{fact: device.ios, gt: 16}]\n    then: {finding: network-unstable}\n")
     res = runner.invoke(cli, ["diagnose", _facts(tmp_path, {}), "--rules", str(pack)])
     assert res.exit_code == 2
-    assert f"{pack / 'r.yaml'}:2: rule R-bad: device.ios: 16 is not a version" in res.stderr
+    assert f"{pack / 'r.yaml'}:4: rule R-bad: device.ios: 16 is not a version" in res.stderr
 
 
 def test_rules_lint_exits_1_on_problems_and_0_on_the_example(runner: CliRunner, proxy: Path, tmp_path: Path) -> None:
