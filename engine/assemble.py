@@ -95,10 +95,11 @@ def assemble(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: Lang,
 
 
 def _evidence(case: Case, paths: list[str]) -> dict[str, Any]:
-    return {p: _jsonable(case.values[p]) for p in sorted(paths) if p in case.values}
+    return {p: jsonable(case.values[p]) for p in sorted(paths) if p in case.values}
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A fact value as JSON shows it (versions as their text)."""
     return str(value) if isinstance(value, Version) else value
 
 
@@ -353,7 +354,7 @@ def _want(rb: RuleBase, compiled: CompiledRule, paths: list[str], wanted: dict[s
 def _trace(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: str) -> list[TraceEvent]:
     events: list[TraceEvent] = []
     ja = lang == "ja"
-    known = {k: _jsonable(val) for k, val in sorted(case.values.items())}
+    known = {k: jsonable(val) for k, val in sorted(case.values.items())}
     events.append(TraceEvent(seq=0, op="assert", facts=known,
                              message=f"事実を投入: 既知の項目 {len(known)} 件" if ja
                              else f"asserted the case: {len(known)} known facts"))

@@ -141,7 +141,7 @@ class FieldRegistry:
             return spec
         prefix, _, name = path.partition(".")
         if prefix in self.flag_groups and name in self.flag_groups[prefix]:
-            return FieldSpec(path, "flag", sources=(_FLAG_SOURCE[prefix],))
+            return FieldSpec(path, "flag", sources=(FLAG_SOURCES[prefix],))
         return None
 
     def all_paths(self) -> list[str]:
@@ -156,7 +156,8 @@ class FieldRegistry:
         return spec.sources
 
 
-_FLAG_SOURCE = {"messages": "symptoms.messages", "uses": "uses"}
+FLAG_SOURCES = {"messages": "symptoms.messages", "uses": "uses"}
+"""The fact-file list behind each group of flags."""
 
 KNOWN_USES = (
     "line", "whatsapp", "wechat", "kakaotalk", "signal", "telegram", "apple_pay", "suica", "pasmo",

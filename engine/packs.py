@@ -143,6 +143,15 @@ class Condition(_Strict):
                 return name
         raise AssertionError("validated condition without operator")
 
+    def fact_paths(self) -> list[str]:
+        """The fact paths this condition reads (both sides of a fact-to-fact test)."""
+        if self.any is not None:
+            return [p for sub in self.any for p in sub.fact_paths()]
+        if self.fact is None:
+            return []
+        value = self.value
+        return [self.fact, str(value["fact"])] if isinstance(value, dict) and "fact" in value else [self.fact]
+
     @cached_property
     def value(self) -> Any:
         return getattr(self, {"is": "is_", "in": "in_"}.get(self.op, self.op))

@@ -187,7 +187,7 @@ class _Merger:
         compiled = tuple(
             CompiledRule(rule, pack, path, line, strata[rule.id], f"r{i}",
                          tuple(compile_condition(c, self.registry) for c in rule.when),
-                         tuple(sorted({p for c in rule.when for p in _paths(c)})))
+                         tuple(sorted({p for c in rule.when for p in c.fact_paths()})))
             for i, (rule, pack, path, line) in enumerate(self.rules.values())
         )
         return RuleBase(
@@ -369,14 +369,3 @@ def _accepted(spec: FieldSpec) -> str:
         "bool": "true or false", "flag": "true", "enum": ", ".join(spec.values), "text": "text",
         "version": 'a version string such as "16.10"',
     }.get(spec.kind, "a number")
-
-
-def _paths(cond: Condition) -> Iterable[str]:
-    if cond.any:
-        for sub in cond.any:
-            yield from _paths(sub)
-    elif cond.fact is not None:
-        yield cond.fact
-        value = cond.value
-        if isinstance(value, dict) and "fact" in value:
-            yield str(value["fact"])

@@ -15,10 +15,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .assemble import _jsonable, text_params, unknown_sources
+from .assemble import jsonable, text_params, unknown_sources
 from .case import Case, build_case
 from .catalog import Kind, condition_text, producers, require_conclusion, title
 from .evaluate import ConditionResult, evaluate
+from .fields import FLAG_SOURCES
 from .loader import FactsInput, parse_facts
 from .packs import Condition
 from .rulebase import CompiledRule, RuleBase
@@ -159,7 +160,7 @@ class _Checker:
         # A flag (messages.<id>, uses.<name>) is present only when true: once the customer
         # gave the list, a flag missing from it is false, not unknown.
         given = {"messages": case.facts.symptoms.messages, "uses": case.facts.uses}
-        for prefix, source in _FLAG_SOURCES.items():
+        for prefix, source in FLAG_SOURCES.items():
             if given[prefix] is None:
                 self.unset_lists[prefix] = source
                 continue
@@ -192,7 +193,7 @@ class _Checker:
                 seen = visited | {cond.finding}
                 subs = [self.rule(r, seen) for r in producers(self.rb, cond.finding)]
             return ConditionCheck(condition=text, verdict=verdict, finding_rules=subs)
-        values = {p: _jsonable(self.values[p]) for p in _condition_paths(cond) if p in self.values}
+        values = {p: jsonable(self.values[p]) for p in cond.fact_paths() if p in self.values}
         unknown: list[str] = []
         if verdict == "unknown":
             unknown = unknown_sources(self.rb, self.case, result.unknown)
@@ -220,19 +221,6 @@ class _Checker:
                     why=questions[f].why.get(self.lang) if f in questions else None) for f in fields]
 
 
-_FLAG_SOURCES = {"messages": "symptoms.messages", "uses": "uses"}
-
-
 class _Keep(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-def _condition_paths(cond: Condition) -> list[str]:
-    if cond.any is not None:
-        return [p for sub in cond.any for p in _condition_paths(sub)]
-    if cond.fact is None:
-        return []
-    value = cond.value
-    ref = [str(value["fact"])] if isinstance(value, dict) and "fact" in value else []
-    return [cond.fact, *ref]
