@@ -25,6 +25,7 @@ from .errors import Problem, RulePackError
 from .evaluate import CompiledCondition, compile_condition
 from .fields import FieldRegistry, FieldSpec, build_registry
 from .knowledge import Knowledge, load_knowledge
+from .texts import NAMES as PARAM_NAMES
 from .packs import (
     CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
     read_pack_file,
@@ -41,14 +42,8 @@ _OPS_FOR_KIND = {
 }
 _ORDERED_OPS = {"lt", "le", "gt", "ge"}
 
-PLACEHOLDERS = frozenset({
-    "backup_size_gb", "space_gb", "free_gb", "shortfall_gb", "plan_gb", "plan_used_gb", "plan_name",
-    "plan_price", "plan_region", "plan_as_of", "days_since_success", "device_model", "device_family",
-    "device_ios", "max_ios", "latest_ios", "target_model", "target_ios", "target_max_ios", "backup_ios",
-    "storage_used_gb", "target_capacity_gb", "apps_waiting_hours",
-    "backup_size", "space_for_backup", "ios_ceiling",
-})
-"""Names a text may use as ``{name}``; filled per diagnosis in ``report.py``."""
+PLACEHOLDERS = PARAM_NAMES
+"""Names a text may use as ``{name}``; filled per diagnosis (see ``texts.py``)."""
 
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 

@@ -15,7 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .assemble import jsonable, text_params, unknown_sources
+from .assemble import jsonable
+from .questions import unknown_sources
+from .texts import TextParams
 from .case import Case, build_case
 from .catalog import Kind, condition_text, producers, require_conclusion, title
 from .evaluate import ConditionResult, evaluate
@@ -154,7 +156,8 @@ def could_fire(rule: RuleCheck) -> bool:
 class _Checker:
     def __init__(self, rb: RuleBase, case: Case, findings: set[str], fired: set[str], lang: str) -> None:
         self.rb, self.case, self.findings, self.fired, self.lang = rb, case, findings, fired, lang
-        self.params = text_params(rb, case, lang)
+        # Placeholders whose facts are unknown stay as written: "{backup_size}".
+        self.params = TextParams(rb, case, lang, unknown=lambda name: "{" + name + "}")
         self.values = dict(case.values)
         self.unset_lists: dict[str, str] = {}
         # A flag (messages.<id>, uses.<name>) is present only when true: once the customer
@@ -169,7 +172,7 @@ class _Checker:
 
     def fill(self, text: str) -> str:
         """*text* with the placeholders known for this case filled; the others left as written."""
-        return text.format_map(_Keep(self.params)) if "{" in text else text
+        return self.params.fill(text)
 
     def rule(self, compiled: CompiledRule, visited: set[str]) -> RuleCheck:
         checks = [self.condition(c, visited) for c in compiled.rule.when]
@@ -219,8 +222,3 @@ class _Checker:
         fields.sort(key=lambda f: (f not in questions, questions[f].order if f in questions else 0, f))
         return [Ask(field=f, ask=questions[f].ask.get(self.lang) if f in questions else None,
                     why=questions[f].why.get(self.lang) if f in questions else None) for f in fields]
-
-
-class _Keep(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
