@@ -6,7 +6,8 @@
 Prints, from one run on one machine: import cost; in-process diagnoses per second
 with p50/p99 latency on a seeded, realistic mix of fact files; the engine's floor
 (durable-rules alone, replaying the same facts and firing the same number of actions
-per diagnosis as the product did); ``batch`` lines per second with --jobs 1 and 2;
+per diagnosis as the product did) and, for reference, the same work through
+durable-rules' own Python host; ``batch`` lines per second with --jobs 1 and 2;
 ``diagnose`` wall time against ``python -c pass``; peak memory; and memory growth
 over many diagnoses. Each target is marked PASS or MISS.
 """
@@ -145,9 +146,8 @@ def count_traffic(engine: Engine, files: list[bytes]) -> list[tuple[dict[str, An
     for raw in files:
         counts: list[tuple[int, int]] = []
 
-        def counting(facts: Any, on_fire: Any) -> tuple[int, int]:
-            facts = list(facts)
-            counts.append(real_run(facts, on_fire))
+        def counting(facts: Any, on_fire: Any, counts: list[tuple[int, int]] = counts) -> tuple[int, int]:
+            counts.append(real_run(list(facts), on_fire))
             return counts[-1]
 
         engine._ruleset.run = counting  # type: ignore[method-assign]
@@ -171,7 +171,7 @@ def measure_floor(engine: Engine, traffic: list[tuple[dict[str, Any], int, int]]
     lat: list[float] = []
     sid_n = 0
     for _ in range(rounds + 1):
-        for (case, want_facts, want_actions), prepared in zip(traffic, cases):
+        for (_, want_facts, want_actions), prepared in zip(traffic, cases, strict=True):
             sid_n += 1
             sid = f"f{sid_n}"
             s = time.perf_counter()
@@ -196,6 +196,49 @@ def measure_floor(engine: Engine, traffic: list[tuple[dict[str, Any], int, int]]
     lat = lat[len(traffic):]  # the first round warms up
     dre.delete_ruleset(handle)
     return len(lat) / sum(lat), lat
+
+
+def measure_host(engine: Engine, traffic: list[tuple[dict[str, Any], int, int]], rounds: int) -> tuple[float, list[float]]:
+    """The same work through durable-rules' own Python host (``durable.engine.Host``), the
+    way its documentation drives rules: same ruleset, facts and firings, actions that
+    only assert the product's findings. For reference: the product never uses the host."""
+    from durable import engine as durable_host  # the bench only: the product drives the C module
+
+    rb = engine.rulebase
+    counts = [0, 0]
+
+    def action(derived: list[dict[str, Any]]) -> Any:
+        def run(c: Any) -> None:
+            counts[1] += 1
+            for fact in derived:
+                counts[0] += 1
+                c.assert_fact(dict(fact))
+        return run
+
+    definition = json.loads(json.dumps(rb.durable_definition()))
+    for compiled in rb.rules:
+        definition[compiled.name]["run"] = action([{"t": "finding", "id": f"finding:{c.finding}", "name": c.finding}
+                                                   for c in compiled.rule.then if c.finding])
+    definition["end"]["run"] = action([])
+    host = durable_host.Host({"bench-host": definition})
+    tail = [*({"t": "stage", "id": f"stage:{n}", "n": n} for n in range(1, rb.strata + 1)), {"t": "end", "id": "end"}]
+    lat: list[float] = []
+    for r in range(rounds + 1):
+        for n, (case, want_facts, want_actions) in enumerate(traffic):
+            sid = f"h{r}-{n}"
+            counts[:] = [0, 0]
+            s = time.perf_counter()
+            for fact in (case, *tail):
+                counts[0] += 1
+                try:
+                    host.assert_fact("bench-host", dict(fact, sid=sid))
+                except durable_host.MessageNotHandledException:
+                    pass  # a sentinel no rule of that stage waits for
+            host.delete_state("bench-host", sid)
+            lat.append(time.perf_counter() - s)
+            if (counts[0], counts[1]) != (want_facts, want_actions):
+                raise SystemExit(f"host mismatch: {counts[0]}/{counts[1]} != {want_facts}/{want_actions}")
+    return len(traffic) * rounds / sum(lat[len(traffic):]), lat[len(traffic):]
 
 
 def measure_batch(files: list[bytes], jobs: int, tmp: Path) -> float:
@@ -284,6 +327,12 @@ def main() -> None:
           f"[{target('growth < 10 MiB', after - before < 10)} < 10 MiB]")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {peak:.1f} MiB")
+    # Last: durable's host leaves timer threads running in this process.
+    host_rate, host_lat = measure_host(engine, traffic, max(1, rounds // 2))
+    hmean = 1e6 / host_rate
+    print(f"reference, the same work through durable's own Python host: {host_rate:,.0f}/s, mean {hmean:.0f} us, "
+          f"p50 {pct(host_lat, 50) * 1e6:.0f} us, p99 {pct(host_lat, 99) * 1e6:.0f} us; "
+          f"product / host {mean / hmean:.2f}x mean")
     missed = [name for name, ok in results if not ok]
     print("all targets met" if not missed else f"missed: {', '.join(missed)}")
 
