@@ -10,14 +10,30 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from ..facts.models import FactFile
-from .fields import KNOWN_USES, FieldRegistry, encode
+from ..facts.models import Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms, Target
+from .fields import KNOWN_USES, FieldRegistry
 from .knowledge import Knowledge, normalise_text
 
 _USE_KEYS = {normalise_text(k): k for k in KNOWN_USES}
 """Folded spelling -> known use ("Apple Pay", "apple-pay" -> apple_pay), built once."""
+
+_SECTION_PATHS = tuple(
+    (section, tuple((name, f"{section}.{name}") for name in model.model_fields))
+    for section, model in (("device", Device), ("target", Target), ("account", Account), ("backup", Backup),
+                           ("network", Network), ("symptoms", Symptoms), ("apple_status", AppleStatus))
+)
+"""Each section's fields with their paths (``"device", (("model", "device.model"), ...)``),
+made once instead of formatted for every case."""
+
+
+@lru_cache(maxsize=1024)
+def _known_use(use: str) -> str | None:
+    # Cached (bounded): the same few spellings come in every day, and folding one costs
+    # more than the look-up.
+    return _USE_KEYS.get(normalise_text(use))
 
 
 @dataclass
@@ -38,20 +54,25 @@ def build_case(facts: FactFile, knowledge: Knowledge, registry: FieldRegistry, t
         values["goal"] = facts.goal
     if facts.region is not None:
         values["region"] = facts.region
-    for section in ("device", "target", "account", "backup", "network", "symptoms", "apple_status"):
+    for section, paths in _SECTION_PATHS:
         # __dict__ rather than iterating the model: same fields, a fraction of the cost.
-        for name, value in getattr(facts, section).__dict__.items():
+        given = getattr(facts, section).__dict__
+        for name, path in paths:
+            value = given[name]
             if value is not None and not isinstance(value, (list, _dt.date)):
-                values[f"{section}.{name}"] = value
+                values[path] = value
 
     case = Case(facts, values, {})
     _derive(case, knowledge, today)
 
+    # Only paths rules may test reach the engine, encoded for durable-rules as
+    # fields.encode() would, with each path's encoder looked up once per registry.
+    encoders = registry.encoders
     engine: dict[str, Any] = {"t": "case", "id": "case"}
     for path, value in values.items():
-        spec = registry.get(path)
-        if spec is not None:
-            engine[path] = encode(spec, value)
+        if path in encoders:
+            encoder = encoders[path]
+            engine[path] = value if encoder is None else encoder(value)
     case.engine = engine
     return case
 
@@ -98,7 +119,7 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
                 v[f"messages.{mid}"] = True
     if facts.uses is not None:
         for use in facts.uses:
-            key = _USE_KEYS.get(normalise_text(use))
+            key = _known_use(use)
             if key is not None:
                 v[f"uses.{key}"] = True
             else:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -62,6 +63,13 @@ class Knowledge:
     messages: dict[str, Message]
     base_gb: float
     mb_per_photo: float
+    _recognised: Callable[[str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Recognising a message tests every phrase of every known message, and clerks
+        # paste the same few messages again and again: remember recent answers. Bounded,
+        # so memory stays flat however many different texts arrive.
+        object.__setattr__(self, "_recognised", lru_cache(maxsize=1024)(self._match_messages))
 
     def family(self, model: str) -> Family | None:
         """The family of a model name as typed ("iphone12 pro", "SE2", "iPhone SE (第2世代)")."""
@@ -69,13 +77,16 @@ class Knowledge:
 
     def recognise(self, text: str) -> list[str]:
         """Canonical ids of the messages *text* shows (empty when none is recognised)."""
+        return list(self._recognised(text))
+
+    def _match_messages(self, text: str) -> tuple[str, ...]:
         stripped = text.strip()
         if stripped in self.messages:
-            return [stripped]
+            return (stripped,)
         norm = normalise_text(stripped)
         if not norm:
-            return []
-        return [m.id for m in self.messages.values() if any(p in norm for p in m.phrases)]
+            return ()
+        return tuple(m.id for m in self.messages.values() if any(p in norm for p in m.phrases))
 
     def smallest_plan(self, region: str, need_gb: float) -> Plan | None:
         """The cheapest plan in *region* that holds *need_gb*, or None when none does."""
@@ -103,6 +114,9 @@ _KATAKANA = {"アイフォーン": "iphone", "アイフォン": "iphone", "プ�
 """Words a Japanese customer may type in katakana or kanji numerals, with the key's spelling."""
 
 
+# Cached: clerks type the same few dozen names, and the folding costs more than the
+# rest of building a case. Bounded, so odd names cannot grow memory.
+@lru_cache(maxsize=1024)
 def model_key(model: str) -> str:
     """Reduce a typed model name to the key used in ``models.yaml``."""
     text = unicodedata.normalize("NFKC", model).casefold()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -29,8 +29,9 @@ class Version:
         match = _VERSION_RE.match(text)
         if match is None:
             raise ValueError(f"{text!r} is not a version; expected {ACCEPTED}")
+        major, minor, patch = match.groups()
         self.text = text.strip()
-        self.parts: tuple[int, int, int] = tuple(int(p or 0) for p in match.groups())  # type: ignore[assignment]
+        self.parts: tuple[int, int, int] = (int(major), int(minor or 0), int(patch or 0))
 
     @property
     def major(self) -> int:
@@ -86,8 +87,15 @@ def _validate_version(value: Any) -> Version:
         return Version(str(value))
     if isinstance(value, str):
         try:
-            return Version(value)
+            return _version_of_text(value)
         except ValueError:
             raise PydanticCustomError("version", "'{value}' is not a version", {"value": value}) from None
     raise PydanticCustomError("version_type", "must be a string like \"16.7.2\" (got {kind})",
                               {"kind": type(value).__name__})
+
+
+@lru_cache(maxsize=512)
+def _version_of_text(text: str) -> Version:
+    # Fact files repeat a few dozen version texts, and a Version never changes once made
+    # (it is hashable), so validation shares one per text instead of parsing each again.
+    return Version(text)

@@ -51,5 +51,5 @@ def test_two_thousand_diagnoses_leave_no_trace(examples_dir: Path) -> None:
     assert seen == RUNS
 
     after = [busy.diagnose(facts, lang="en", explain=True) for facts in variants]
-    for want, got, facts in zip(fresh, after, variants):
+    for want, got, facts in zip(fresh, after, variants, strict=True):
         assert got == want, f"diagnosis of {facts.get('ticket')} changed after {RUNS} others"

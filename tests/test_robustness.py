@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from backup_doctor.engine import Engine, FactFile, InputError, Report, load_facts
+from backup_doctor.engine import Engine, FactFile, InputError, Report, load_facts, parse_facts
 from backup_doctor.engine.loader import MAX_FACT_FILE_BYTES
 
 
@@ -100,6 +101,7 @@ def test_any_bytes(raw: bytes) -> None:
     (b'{"schema_version": 1, "account": {"used_gb": -Infinity}}', "-Infinity is not a number JSON allows"),
     (b'{"schema_version": 1, "goal": "backup", "goal": "restore"}', "'goal' appears twice"),
     (b'{"schema_version": 1, "account": {"plan_gb": 5, "plan_gb": 50}}', "'plan_gb' appears twice"),
+    (b'{"schema_version": 1, "backup": {"photo_count": ' + b"9" * 5000 + b"}}", "more digits than"),
 ])
 def test_hostile_input_gets_a_clear_error(raw: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message):
@@ -110,6 +112,27 @@ def test_non_finite_numbers_from_python_are_refused() -> None:
     for bad in (math.nan, math.inf):
         with pytest.raises(InputError, match=r"account\.plan_gb: (NaN|Infinity) is out of range"):
             _engine().diagnose({"schema_version": 1, "account": {"plan_gb": bad}})
+
+
+def _float_fields() -> list[tuple[str, str]]:
+    """(section, field) for every float field of the fact model."""
+    found = []
+    for section, field in FactFile.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            for name, sub in field.annotation.model_fields.items():
+                # Optional[Annotated[float, ...]]: the type is the first argument of each.
+                inner = typing.get_args(sub.annotation)[0]
+                if inner is float or typing.get_args(inner)[:1] == (float,):
+                    found.append((section, name))
+    return found
+
+
+@pytest.mark.parametrize(("section", "name"), _float_fields())
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_every_float_field_refuses_nan_and_infinity(section: str, name: str, bad: float) -> None:
+    # The model has no finiteness check of its own: each float field's two bounds refuse these.
+    with pytest.raises(InputError, match=rf"{section}\.{name}: (NaN|-?Infinity) is out of range"):
+        parse_facts({"schema_version": 1, section: {name: bad}})
 
 
 def test_a_huge_file_is_refused_at_the_documented_limit(tmp_path: Path) -> None:
