@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from .packs import SafeLoader
+
 
 @dataclass(frozen=True)
 class Family:
@@ -129,7 +131,8 @@ def model_key(model: str) -> str:
 
 
 def _read(name: str) -> Any:
-    return yaml.safe_load(resources.files("backup_doctor.rules").joinpath("knowledge", name).read_text("utf-8"))
+    text = resources.files("backup_doctor.rules").joinpath("knowledge", name).read_text("utf-8")
+    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader (see packs.py)
 
 
 @cache
