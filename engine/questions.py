@@ -55,6 +55,8 @@ class QuestionPlan:
     rules: tuple[_RulePlan, ...]
     sources: dict[str, tuple[tuple[str, ...], bool]]
     """Per fact path: its input fields, best question first, and whether one answer is enough."""
+    direct: frozenset[str]
+    """Fact-file fields rules test as they are: when one is unknown, it is itself the question."""
 
 
 def question_plan(rb: RuleBase) -> QuestionPlan:
@@ -79,7 +81,8 @@ def _build_plan(rb: RuleBase) -> QuestionPlan:
         rules.append(_RulePlan(compiled.id, frozenset(compiled.paths), tuple(ids),
                                tuple(compiled.rule.ask_if_unknown), _importance(rb, compiled)))
     paths = {p for c in rb.rules for p in (*c.paths, *c.rule.ask_if_unknown)}
-    return QuestionPlan(tuple(tests), tuple(rules), {p: _sources(rb, p) for p in paths})
+    direct = frozenset(p for p in paths if (spec := rb.registry.get(p)) is not None and not spec.derived)
+    return QuestionPlan(tuple(tests), tuple(rules), {p: _sources(rb, p) for p in paths}, direct)
 
 
 def _importance(rb: RuleBase, compiled: CompiledRule) -> tuple[int, int]:
@@ -139,16 +142,16 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
     verdicts: dict[int, Any] = {}
     wanted: dict[str, tuple[int, int, int]] = {}
 
-    def want(paths: Collection[str], rule: _RulePlan, in_play: bool) -> None:
+    def want(fields: Collection[str], rule: _RulePlan, in_play: bool) -> None:
         weight = (0 if in_play else 1, *rule.importance)
-        for path in unknown_sources(rb, case, paths):
+        for path in fields:
             if path in rb.questions and (path not in wanted or weight < wanted[path]):
                 wanted[path] = weight
 
     for rule in plan.rules:
         if rule.rule_id in fired:
             if rule.ask_if_unknown:
-                want(rule.ask_if_unknown, rule, True)
+                want(unknown_sources(rb, case, rule.ask_if_unknown), rule, True)
             continue
         if known >= rule.paths:
             continue  # every fact known and the rule did not fire: some condition fails
@@ -165,7 +168,9 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
             elif plan.tests[i].shows_play:
                 in_play = True
         else:
-            want(unknown, rule, in_play)
+            # An unknown input field is its own question; a derived one asks for its sources.
+            direct = plan.direct.issuperset(unknown)
+            want(unknown if direct else unknown_sources(rb, case, unknown), rule, in_play)
     order = sorted(wanted, key=lambda p: (wanted[p], rb.questions[p].order, p))
     return [_question(rb, p, lang) for p in order]
 
