@@ -96,8 +96,10 @@ def diagnose_line(engine: Engine, number: int, raw: bytes, lang: str) -> LineRes
         return _error(number, None, exc, "failed")
     except Exception as exc:  # a bug in the engine: record it, keep the batch going
         return _error(number, None, EngineError(f"internal error: {exc!r}"), "failed")
-    record = {"line": number, "ticket": report.ticket, "report": report.model_dump(mode="json")}
-    return LineResult(number, _dumps(record), "diagnosed", tuple(f.id for f in report.findings))
+    # The report is serialised by pydantic-core (Rust), a third of the cost of dumping
+    # it to Python objects and then to JSON; the record around it is ours.
+    text = f'{{"line":{number},"ticket":{_dumps(report.ticket)},"report":{report.model_dump_json()}}}'
+    return LineResult(number, text, "diagnosed", tuple(f.id for f in report.findings))
 
 
 def diagnose_lines(lines: Iterable[tuple[int, bytes]], *, lang: str = "en", rules: Sequence[str | Path] = (),
@@ -187,8 +189,8 @@ def _umask() -> int:
 # --------------------------------------------------------------------------- records
 
 
-def _dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _error(number: int, ticket: str | None, exc: DoctorError, status: Status = "invalid") -> LineResult:
