@@ -12,7 +12,7 @@ from typing import IO
 
 import click
 
-from ..engine.batch import BatchSummary, atomic_output, diagnose_lines, read_lines
+from ..engine.batch import BatchSummary, atomic_binary_output, diagnose_lines, read_lines
 from ..engine.errors import EngineError, InputError
 from .main import cli, default_lang, fail, lang_option, rules_option
 
@@ -47,8 +47,8 @@ def batch(input_file: str, output: Path | None, jobs: int, lang: str | None, rul
         progress = _Progress(size, lang) if sys.stderr.isatty() else None
         lines = read_lines(stream, on_bytes=progress.bytes if progress else None)
         for result in diagnose_lines(lines, lang=lang, rules=rules_dirs, jobs=jobs):
-            out.write(result.text)
-            out.write("\n")
+            out.write(result.record)
+            out.write(b"\n")
             summary.add(result)
             if progress:
                 progress.tick(summary.lines)
@@ -79,14 +79,15 @@ def _input(name: str) -> Iterator[tuple[IO[bytes], int | None]]:
 
 
 @contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
+def _output(path: Path | None) -> Iterator[IO[bytes]]:
     if path is None:
-        yield sys.stdout
         sys.stdout.flush()
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
         return
     with contextlib.ExitStack() as stack:
         try:
-            fh = stack.enter_context(atomic_output(path))
+            fh = stack.enter_context(atomic_binary_output(path))
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror}", source=str(path)) from exc
         yield fh

@@ -18,6 +18,7 @@ the GIL, so threads cannot use a second core); each worker builds its own
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections import Counter, deque
@@ -49,10 +50,15 @@ class LineResult:
     """One output record, already serialised, with what the summary needs."""
 
     line: int
-    text: str
-    """The JSON record, without the newline."""
+    record: bytes
+    """The JSON record in UTF-8, without the newline."""
     status: Status
     findings: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The JSON record as text, without the newline."""
+        return self.record.decode("utf-8")
 
 
 @dataclass
@@ -97,9 +103,11 @@ def diagnose_line(engine: Engine, number: int, raw: bytes, lang: str) -> LineRes
     except Exception as exc:  # a bug in the engine: record it, keep the batch going
         return _error(number, None, EngineError(f"internal error: {exc!r}"), "failed")
     # The report is serialised by pydantic-core (Rust), a third of the cost of dumping
-    # it to Python objects and then to JSON; the record around it is ours.
+    # it to Python objects and then to JSON; the record around it is ours. Records are
+    # kept as UTF-8 bytes: with --jobs they cross the process pipe and reach the file
+    # without being decoded and encoded again in the parent, which has one core to share.
     text = f'{{"line":{number},"ticket":{_dumps(report.ticket)},"report":{report.model_dump_json()}}}'
-    return LineResult(number, text, "diagnosed", tuple(f.id for f in report.findings))
+    return LineResult(number, text.encode("utf-8"), "diagnosed", tuple(f.id for f in report.findings))
 
 
 def diagnose_lines(lines: Iterable[tuple[int, bytes]], *, lang: str = "en", rules: Sequence[str | Path] = (),
@@ -150,8 +158,20 @@ def atomic_output(path: str | Path) -> Iterator[IO[str]]:
     """Write *path* all at once: a temporary file beside it, renamed over it on success.
 
     An exception or an interrupt (Ctrl-C) removes the temporary file, so no half-written
-    output is ever left under the final name.
+    output is ever left under the final name. Text, in UTF-8; see
+    :func:`atomic_binary_output` for bytes.
     """
+    with atomic_binary_output(path) as raw:
+        fh = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        try:
+            yield fh
+        finally:
+            fh.detach()  # flushes; the binary file is closed (and synced) by its owner
+
+
+@contextmanager
+def atomic_binary_output(path: str | Path) -> Iterator[IO[bytes]]:
+    """:func:`atomic_output` for bytes (``LineResult.record``)."""
     import tempfile
 
     target = Path(path)
@@ -160,7 +180,7 @@ def atomic_output(path: str | Path) -> Iterator[IO[str]]:
         # mkstemp makes the file private (0600); the output should get the mode any
         # new file would get.
         os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -202,7 +222,7 @@ def _error(number: int, ticket: str | None, exc: DoctorError, status: Status = "
         "problems": [{"location": p.location, "message": p.message, "accepted": p.accepted,
                       "suggestion": p.suggestion} for p in exc.problems],
     }
-    return LineResult(number, _dumps({"line": number, "ticket": ticket, "error": error}), status)
+    return LineResult(number, _dumps({"line": number, "ticket": ticket, "error": error}).encode("utf-8"), status)
 
 
 def _ticket_of(body: bytes) -> str | None:
@@ -244,12 +264,19 @@ def _chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[tupl
 
 
 def _context() -> Any:
-    # forkserver: workers are forked from a clean single-threaded server that has
-    # already imported the engine, so start-up is cheap and never forks a process
-    # that has threads (the caller's may). Spawn where the platform has no forkserver.
+    # fork when this process runs no other thread (the CLI never does): the workers
+    # start with the engine already imported, ~0.25 s sooner than through a server.
+    # Forking a process that has threads can deadlock a child on a lock another thread
+    # held, so with threads about (a host application embedding us) workers come from
+    # forkserver: a clean single-threaded server that has imported the engine. Spawn
+    # where the platform has neither. ProcessPoolExecutor starts every fork worker
+    # before its own management thread.
     import multiprocessing
+    import threading
 
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload([__name__])

@@ -149,3 +149,24 @@ def test_ten_thousand_lines_with_ten_percent_garbage_lose_no_good_line(tmp_path:
     diagnosed = {r.line: json.loads(r.text)["ticket"] for r in results if r.status == "diagnosed"}
     assert diagnosed == good
     assert all(r.status == "invalid" for r in results if r.line not in good)
+
+
+def test_jobs_from_a_threaded_host_give_the_same_records(jsonl: Path) -> None:
+    # An application with threads of its own gets workers from forkserver, not fork
+    # (forking a threaded process can deadlock); the records must not differ.
+    import threading
+
+    def run(jobs: int) -> list[str]:
+        with open(jsonl, "rb") as fh:
+            return [r.text for r in batch_mod.diagnose_lines(batch_mod.read_lines(fh), jobs=jobs)]
+
+    serial = run(1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert batch_mod._context().get_start_method() == "forkserver"
+        assert run(2) == serial
+    finally:
+        stop.set()
+        other.join()
