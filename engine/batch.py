@@ -222,7 +222,14 @@ def _error(number: int, ticket: str | None, exc: DoctorError, status: Status = "
         "problems": [{"location": p.location, "message": p.message, "accepted": p.accepted,
                       "suggestion": p.suggestion} for p in exc.problems],
     }
-    return LineResult(number, _dumps({"line": number, "ticket": ticket, "error": error}).encode("utf-8"), status)
+    record = {"line": number, "ticket": ticket, "error": error}
+    try:
+        data = _dumps(record).encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON may spell a lone surrogate ("\\ud800"), which no UTF-8 text can hold;
+        # validation refuses it, and the error record echoes it back escaped.
+        data = json.dumps(record, separators=(",", ":")).encode("ascii")
+    return LineResult(number, data, status)
 
 
 def _ticket_of(body: bytes) -> str | None:

@@ -152,6 +152,7 @@ _ACCEPTED = {
     "int_type": "a whole number",
     "float_type": "a number",
     "string_type": "text in double quotes",
+    "string_unicode": "text in double quotes",
     "list_type": "a JSON list [...]",
     "model_type": "a JSON object {...}",
     "model_attributes_type": "a JSON object {...}",
@@ -199,6 +200,8 @@ def _problem(err: Any) -> Problem:
                   "model_attributes_type", "dict_type", "date_type", "version_type"):
         message = f"{_show(err['input'])} has the wrong type" if not isinstance(err["input"], (dict, list)) \
             else "has the wrong type"
+    elif kind == "string_unicode":
+        message = "is not valid Unicode text (it holds a lone surrogate such as \\ud800)"
     elif kind in ("date", "version"):
         message = f"{_show(err['input'])} is not a {kind}"
     elif kind == "used_over_plan":

@@ -170,3 +170,18 @@ def test_jobs_from_a_threaded_host_give_the_same_records(jsonl: Path) -> None:
     finally:
         stop.set()
         other.join()
+
+
+def test_lone_surrogates_get_an_error_record_not_a_crash(runner: CliRunner, tmp_path: Path) -> None:
+    # "\ud800" is valid JSON but no UTF-8 text can hold it: the line is refused, and
+    # its record (which echoes the ticket) must still be written, escaped.
+    src = tmp_path / "odd.jsonl"
+    src.write_text('{"schema_version": 1, "ticket": "\\ud800x", "goal": "\\udfff"}\n' + json.dumps(GOOD) + "\n",
+                   encoding="utf-8")
+    result = runner.invoke(cli, ["batch", str(src), "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    first, second = _records(result.stdout)
+    assert first["ticket"] == "\ud800x"
+    assert [p["location"] for p in first["error"]["problems"]] == ["ticket", "goal"]
+    assert "not valid Unicode text" in first["error"]["problems"][0]["message"]
+    assert second["ticket"] == "HD-1" and "report" in second

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from backup_doctor.engine import Engine, FactFile, InputError, Report, load_facts, parse_facts
+from backup_doctor.engine import batch as batch_mod
 from backup_doctor.engine.loader import MAX_FACT_FILE_BYTES
 
 
@@ -41,9 +42,12 @@ def _paths() -> list[tuple[str, ...]]:
 
 
 PATHS = _paths()
+# Any text JSON can spell, lone surrogates ("\ud800") included: valid JSON escapes that
+# no UTF-8 text can hold.
+any_text = st.text(st.characters(exclude_categories=()) | st.sampled_from(["\ud800", "\udfff"]), max_size=30)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
+    | st.floats(allow_nan=False, allow_infinity=False) | any_text,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
@@ -78,7 +82,20 @@ def _check(facts: Any) -> None:
 def test_any_json_value_in_any_field(path: tuple[str, ...], value: Any) -> None:
     facts = _with(path, value)
     _check(facts)
-    _check(json.dumps(facts, ensure_ascii=False).encode())
+    _check(json.dumps(facts))
+    # As a ticket system would send it; a lone surrogate makes these bytes invalid UTF-8.
+    _check(json.dumps(facts, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+
+
+@HYPO
+@given(path=st.sampled_from(PATHS), value=any_text | json_values)
+def test_any_json_value_in_any_field_gives_one_batch_record(path: tuple[str, ...], value: Any) -> None:
+    line = json.dumps(_with(path, value)).encode()
+    result = batch_mod.diagnose_line(_engine(), 7, line, "en")
+    record = json.loads(result.record.decode("utf-8"))
+    assert record["line"] == 7
+    assert ("report" in record) == (result.status == "diagnosed")
+    assert result.status in ("diagnosed", "invalid")
 
 
 @HYPO
