@@ -32,6 +32,13 @@ def _iso_date(value: Any) -> Any:
 # ±Infinity (pydantic >= 2.5 fails NaN against any bound), which the customer reads as
 # "out of range", with no Python validator run on every number. tests/test_robustness.py
 # tries them on every float field.
+def _whole_number(value: Any) -> Any:
+    # A Literal compares with ==, so true and 1.0 would pass as 1.
+    if isinstance(value, (bool, float)):
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": "1"})
+    return value
+
+
 GB = Annotated[float, Field(ge=0, le=1_000_000, strict=True)]
 """A size in gigabytes: a non-negative number."""
 
@@ -134,7 +141,7 @@ class AppleStatus(_Facts):
 class FactFile(_Facts):
     """One customer's situation (schema version 1)."""
 
-    schema_version: Literal[1]
+    schema_version: Annotated[Literal[1], BeforeValidator(_whole_number)]
     ticket: Annotated[str, Field(max_length=200)] | None = None
     today: IsoDate | None = None
     goal: Literal["backup", "migrate", "restore"] | None = None

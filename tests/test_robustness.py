@@ -163,3 +163,10 @@ def test_a_huge_file_is_refused_at_the_documented_limit(tmp_path: Path) -> None:
     path.write_bytes(fits + b" ")
     with pytest.raises(InputError, match=f"larger than {MAX_FACT_FILE_BYTES} bytes"):
         load_facts(path)
+
+
+@pytest.mark.parametrize("version", ["true", "1.0"])
+def test_schema_version_must_be_the_number_1(version: str) -> None:
+    # A Literal compares with ==, so true and 1.0 slipped through as 1.
+    with pytest.raises(InputError, match=rf"schema_version: {version} is not an accepted value"):
+        parse_facts('{"schema_version": ' + version + "}")
