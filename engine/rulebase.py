@@ -87,7 +87,8 @@ class RuleBase:
     definition_origin: dict[str, str] = field(default_factory=dict)
     """``kind:id`` -> ``file:line`` where it was defined (for errors and the catalogue)."""
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
-    """Report parts that depend only on ids and the language, built once (see assemble.py)."""
+    """What report assembly derives from the rules alone, built on first use and kept:
+    per-rule effects (assemble.py), the question plan and ``Question`` objects (questions.py)."""
 
     def by_name(self) -> dict[str, CompiledRule]:
         return {r.name: r for r in self.rules}
