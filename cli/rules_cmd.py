@@ -13,17 +13,15 @@ from typing import Any
 
 import click
 
-from ..engine import Engine
+from ..engine import Engine, why_not
 from ..engine.catalog import list_rules, show_rule
-from ..engine.lint import lint_dirs
-from ..engine.rulebase import load_rulebase
 from ..engine.loader import load_facts
-from ..engine.ruletest import run_tests
-from ..engine.whynot import why_not
+from ..engine.rulebase import load_rulebase
 from .main import EXIT_FAILED_CHECK, cli, default_lang, format_option, lang_option, rules_option
-from .rules_render import (
-    lint_json, lint_lines, rule_detail_lines, rule_list_lines, test_json, test_lines, why_not_lines,
-)
+from .rules_render import rule_detail_lines, rule_list_lines, why_not_lines
+
+# lint and ruletest are imported by their commands: `backup-doctor diagnose` and
+# `batch` load this module to register the commands, and need neither.
 
 
 def _emit(fmt: str, data: Any, lines: list[str]) -> None:
@@ -71,6 +69,9 @@ def rules_lint(dirs: tuple[Path, ...], fmt: str, lang: str | None) -> None:
     Lints the built-in pack together with the custom pack folders DIRS.
     Exits 1 when it finds any problem.
     """
+    from ..engine.lint import lint_dirs
+    from .rules_render import lint_json, lint_lines
+
     lang = lang or default_lang()
     problems = lint_dirs(dirs)
     _emit(fmt, lint_json(problems, lang), lint_lines(problems, lang))
@@ -93,6 +94,9 @@ def rules_test(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], cover: str
 
     Exits 1 when a case fails (or, with --require-full-coverage, when a rule was not reached).
     """
+    from ..engine.ruletest import run_tests
+    from .rules_render import test_json, test_lines
+
     lang = lang or default_lang()
     engine = Engine(rules_dirs)
     custom = {Path(d).name for d in rules_dirs}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine.catalog import RuleDetail, RuleSummary, show_value
-from ..engine.lint import LintProblem
-from ..engine.ruletest import TestRun
 from ..engine.whynot import ConditionCheck, RuleCheck, WhyNot
 from .render import _width
+
+if TYPE_CHECKING:  # only rendered, never built here; the commands import them on use
+    from ..engine.lint import LintProblem
+    from ..engine.ruletest import TestRun
 
 _L = {
     "en": {

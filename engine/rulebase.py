@@ -25,12 +25,12 @@ from .errors import Problem, RulePackError
 from .evaluate import CompiledCondition, compile_condition
 from .fields import FieldRegistry, FieldSpec, build_registry
 from .knowledge import Knowledge, load_knowledge
-from .texts import NAMES as PARAM_NAMES
 from .packs import (
     CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
     read_pack_file,
 )
 from .suggest import closest
+from .texts import NAMES as PARAM_NAMES
 
 BUILTIN_PACK = "core"
 

@@ -16,16 +16,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .assemble import jsonable
-from .questions import unknown_sources
-from .texts import TextParams
 from .case import Case, build_case
 from .catalog import Kind, condition_text, producers, require_conclusion, title
 from .evaluate import ConditionResult, evaluate
 from .fields import FLAG_SOURCES
 from .loader import FactsInput, parse_facts
 from .packs import Condition
+from .questions import unknown_sources
 from .rulebase import CompiledRule, RuleBase
 from .runner import Engine
+from .texts import TextParams
 
 Verdict = Literal["holds", "fails", "unknown"]
 _VERDICT: dict[bool | None, Verdict] = {True: "holds", False: "fails", None: "unknown"}

@@ -36,3 +36,9 @@ def test_the_cli_loads_worker_processes_only_when_a_batch_uses_them(run_python: 
     loaded = _modules(run_python, module)
     assert "backup_doctor.engine.batch" in loaded
     assert loaded & set(_BATCH_ONLY) == set()
+
+
+def test_diagnose_and_batch_do_not_load_the_rule_authoring_tools(run_python: Any) -> None:
+    # rules lint / rules test import them when they run.
+    loaded = _modules(run_python, "backup_doctor.cli.main")
+    assert {"backup_doctor.engine.lint", "backup_doctor.engine.ruletest"} & loaded == set()
