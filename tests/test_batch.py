@@ -185,3 +185,22 @@ def test_lone_surrogates_get_an_error_record_not_a_crash(runner: CliRunner, tmp_
     assert [p["location"] for p in first["error"]["problems"]] == ["ticket", "goal"]
     assert "not valid Unicode text" in first["error"]["problems"][0]["message"]
     assert second["ticket"] == "HD-1" and "report" in second
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_atomic_output_replaces_the_file_only_when_the_block_ends_well(tmp_path: Path, binary: bool) -> None:
+    out = tmp_path / "reports.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    opener = batch_mod.atomic_binary_output if binary else batch_mod.atomic_output
+    line: Any = "新しい行\n".encode() if binary else "新しい行\n"
+
+    with pytest.raises(RuntimeError), opener(out) as fh:
+        fh.write(line)
+        raise RuntimeError("interrupted")
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["reports.jsonl"]
+
+    with opener(out) as fh:
+        fh.write(line)
+    assert out.read_text(encoding="utf-8") == "新しい行\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["reports.jsonl"]
