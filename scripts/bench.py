@@ -272,7 +272,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer diagnoses (memory: 20,000 instead of 200,000)")
     args = ap.parse_args()
-    n_files, rounds, n_batch, n_mem = (500, 4, 6000, 20_000) if args.quick else (1000, 10, 20_000, 200_000)
+    n_files, rounds, n_batch, n_mem = (500, 4, 10_000, 20_000) if args.quick else (1000, 10, 20_000, 200_000)
     results: list[tuple[str, bool]] = []
 
     def target(name: str, ok: bool) -> str:
