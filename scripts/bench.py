@@ -1,7 +1,7 @@
 """Benchmark backup-doctor against the targets of docs/performance.md (not a test).
 
     python scripts/bench.py            # full run (200,000 diagnoses for the memory check)
-    python scripts/bench.py --quick    # smaller counts, about half a minute
+    python scripts/bench.py --quick    # smaller counts, under a minute
 
 Prints, from one run on one machine: import cost; in-process diagnoses per second
 with p50/p99 latency on a seeded, realistic mix of fact files; the engine's floor
