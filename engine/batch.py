@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -277,12 +278,13 @@ def _context() -> Any:
     # held, so with threads about (a host application embedding us) workers come from
     # forkserver: a clean single-threaded server that has imported the engine. Spawn
     # where the platform has neither. ProcessPoolExecutor starts every fork worker
-    # before its own management thread.
+    # before its own management thread. Linux only: on macOS system libraries are not
+    # fork-safe, which is why Python itself stopped forking there.
     import multiprocessing
     import threading
 
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
