@@ -30,7 +30,7 @@ from .packs import (
     read_pack_file,
 )
 from .suggest import closest
-from .texts import NAMES as PARAM_NAMES
+from .texts import NAMES as PLACEHOLDERS  # the {name}s a text may use
 
 BUILTIN_PACK = "core"
 
@@ -41,9 +41,6 @@ _OPS_FOR_KIND = {
     "text": {"is", "is_not", "in", "not_in", "known"},
 }
 _ORDERED_OPS = {"lt", "le", "gt", "ge"}
-
-PLACEHOLDERS = PARAM_NAMES
-"""Names a text may use as ``{name}``; filled per diagnosis (see ``texts.py``)."""
 
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 

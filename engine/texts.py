@@ -8,6 +8,7 @@ rule packs may use; packs are checked against it when they load.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .case import Case
@@ -55,8 +56,10 @@ class TextParams(dict[str, str]):
     def region_code(self) -> str:
         return self.case.facts.region or ("JP" if self.ja else "US")
 
+    @cached_property
     def plan(self) -> Plan | None:
-        """The iCloud+ plan the texts suggest: the smallest that holds the backup."""
+        """The iCloud+ plan the texts suggest: the smallest that holds the backup
+        (worked out once: the plan's name and price both need it)."""
         v, kn, code = self.known, self.rb.knowledge, self.region_code()
         if "backup.size_gb" in v and "account.used_gb" in v:
             # After the backup the account holds what it holds now, minus the backup it
@@ -132,12 +135,12 @@ def _plan_as_of(p: TextParams) -> str:
 
 
 def _plan_name_param(p: TextParams) -> str | None:
-    plan = p.plan()
+    plan = p.plan
     return None if plan is None else _plan_name(plan.gb)
 
 
 def _plan_price(p: TextParams) -> str | None:
-    plan = p.plan()
+    plan = p.plan
     return None if plan is None else p.rb.knowledge.regions[p.region_code()].price_text(plan.price)
 
 

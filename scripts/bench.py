@@ -34,8 +34,9 @@ from backup_doctor.engine import Engine, _durable
 from backup_doctor.engine.case import build_case
 from backup_doctor.engine.loader import parse_facts
 
-# The floor drives durable-rules' C module directly, the very module the adapter uses;
-# reached through the adapter, so durable stays imported in one place only.
+# The floor drives durable-rules' C module directly, the very module the adapter uses,
+# reached through the adapter. The one other import of durable is measure_host's: the
+# reference measurement of durable's own Python host, which the product never uses.
 dre = _durable._dre
 
 SEED = 20261125
