@@ -14,7 +14,8 @@ import click
 
 from ..engine.batch import BatchSummary, atomic_binary_output, diagnose_lines, read_lines
 from ..engine.errors import EngineError, InputError
-from .main import cli, default_lang, fail, lang_option, rules_option
+from ..engine.messages import say
+from .main import cli, fail, lang_option, rules_option
 
 _SUMMARY = {
     "en": {"head": "{lines} lines: {diagnosed} diagnosed, {invalid} invalid, {failed} failed",
@@ -32,7 +33,7 @@ _SUMMARY = {
               help="Worker processes (use the number of cores).")
 @lang_option
 @rules_option
-def batch(input_file: str, output: Path | None, jobs: int, lang: str | None, rules_dirs: tuple[Path, ...]) -> None:
+def batch(input_file: str, output: Path | None, jobs: int, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """Diagnose every line of a JSONL file (one fact file per line; - for standard input).
 
     Writes one JSON record per input line, in input order:
@@ -41,7 +42,6 @@ def batch(input_file: str, output: Path | None, jobs: int, lang: str | None, rul
     A summary goes to stderr. Exits 0 when every line got its record (invalid lines
     included), 3 when a diagnosis failed inside the engine.
     """
-    lang = lang or default_lang()
     summary = BatchSummary()
     with _input(input_file) as (stream, size), _output(output) as out:
         progress = _Progress(size, lang) if sys.stderr.isatty() else None
@@ -56,7 +56,7 @@ def batch(input_file: str, output: Path | None, jobs: int, lang: str | None, rul
             progress.done()
     _print_summary(summary, lang)
     if summary.failed:
-        fail(EngineError(f"{summary.failed} line(s) failed inside the engine; see their error records"))
+        fail(EngineError(say("lines_failed", count=summary.failed)), lang)
 
 
 @contextlib.contextmanager
@@ -67,9 +67,9 @@ def _input(name: str) -> Iterator[tuple[IO[bytes], int | None]]:
     try:
         fh = open(name, "rb")  # noqa: SIM115 (closed below)
     except FileNotFoundError:
-        raise InputError("file not found", source=name) from None
+        raise InputError(say("file_not_found"), source=name) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=name) from exc
+        raise InputError(say("cannot_read", reason=exc.strerror), source=name) from exc
     with fh:
         try:
             size: int | None = os.fstat(fh.fileno()).st_size or None
@@ -89,7 +89,7 @@ def _output(path: Path | None) -> Iterator[IO[bytes]]:
         try:
             fh = stack.enter_context(atomic_binary_output(path))
         except OSError as exc:
-            raise InputError(f"cannot write: {exc.strerror}", source=str(path)) from exc
+            raise InputError(say("cannot_write", reason=exc.strerror), source=str(path)) from exc
         yield fh
 
 

@@ -24,6 +24,7 @@ import click
 
 from ..engine import Engine
 from ..engine.errors import DoctorError, EngineError, InputError, RulePackError
+from ..engine.messages import in_lang, say
 from ..engine.loader import load_facts
 from .render import render
 
@@ -62,21 +63,28 @@ class DoctorGroup(click.Group):
         except DoctorError as exc:
             if ctx.meta.get("debug"):
                 raise
-            fail(exc)
+            fail(exc, ctx.meta.get("lang") or default_lang())
 
 
-def fail(exc: DoctorError) -> None:
-    """Print *exc* as ``Error: …`` (one line per problem) and exit with its code."""
+def fail(exc: DoctorError, lang: str = "en") -> None:
+    """Print *exc* as ``Error: …`` (one line per problem), in *lang*, and exit with its code."""
     code = next(c for cls, c in EXIT_CODES if isinstance(exc, cls))
-    click.echo(f"Error: {exc}", err=True)
+    click.echo(in_lang(say("error"), lang) + exc.render(lang), err=True)
     if code == EXIT_INTERNAL:
-        click.echo("hint: this is a bug in backup-doctor; run again with --debug and report the output", err=True)
+        click.echo(in_lang(say("bug_hint"), lang), err=True)
     sys.exit(code)
 
 
+def _resolve_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    # Resolved once, and kept where the error handler above finds it.
+    lang = ctx.meta["lang"] = value or default_lang()
+    return lang
+
+
 def lang_option(f: F) -> F:
-    return click.option("--lang", type=click.Choice(["en", "ja"]), default=None,
-                        help="Language of the texts (default: from the locale, else en).")(f)
+    return click.option("--lang", type=click.Choice(["en", "ja"]), default=None, callback=_resolve_lang,
+                        help="Language of the texts and of errors about the input "
+                             "(default: from the locale, else en).")(f)
 
 
 def rules_option(f: F) -> F:
@@ -112,17 +120,18 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @lang_option
 @click.option("--explain", is_flag=True, help="Show the chain of rules behind every finding and fix.")
 @rules_option
-def diagnose(fact_file: str, fmt: str, lang: str | None, explain: bool, rules_dirs: tuple[Path, ...]) -> None:
+def diagnose(fact_file: str, fmt: str, lang: str, explain: bool, rules_dirs: tuple[Path, ...]) -> None:
     """Diagnose one fact file (FACT_FILE, or - for standard input)."""
     facts = load_facts(fact_file)
     engine = Engine(rules_dirs)
-    report = engine.diagnose(facts, lang=lang or default_lang(), explain=explain)  # type: ignore[arg-type]
+    report = engine.diagnose(facts, lang=lang, explain=explain)  # type: ignore[arg-type]
     click.echo(render(report, fmt), nl=False)
 
 
 @cli.command()
 @click.argument("fact_files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
-def validate(fact_files: tuple[str, ...]) -> None:
+@lang_option
+def validate(fact_files: tuple[str, ...], lang: str) -> None:
     """Check fact files against the fact model; say which are fine.
 
     Exits 1 when any file is invalid (each problem is listed on stderr).
@@ -133,11 +142,11 @@ def validate(fact_files: tuple[str, ...]) -> None:
             load_facts(name)
         except InputError as exc:
             bad += 1
-            click.echo(f"INVALID {exc}", err=True)
+            click.echo(f"INVALID {exc.render(lang)}", err=True)
         else:
             click.echo(f"ok      {name}")
     if bad:
-        click.echo(f"{bad} of {len(fact_files)} file(s) invalid", err=True)
+        click.echo(in_lang(say("files_invalid", bad=bad, total=len(fact_files)), lang), err=True)
         sys.exit(EXIT_FAILED_CHECK)
 
 

@@ -17,7 +17,7 @@ from ..engine import Engine, why_not
 from ..engine.catalog import list_rules, show_rule
 from ..engine.loader import load_facts
 from ..engine.rulebase import load_rulebase
-from .main import EXIT_FAILED_CHECK, cli, default_lang, format_option, lang_option, rules_option
+from .main import EXIT_FAILED_CHECK, cli, format_option, lang_option, rules_option
 from .rules_render import rule_detail_lines, rule_list_lines, why_not_lines
 
 # lint and ruletest are imported by their commands: `backup-doctor diagnose` and
@@ -40,9 +40,8 @@ def rules_group() -> None:
 @format_option("text", "json")
 @lang_option
 @rules_option
-def rules_list(fmt: str, lang: str | None, rules_dirs: tuple[Path, ...]) -> None:
+def rules_list(fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """List every rule: its id, what it concludes and what it means."""
-    lang = lang or default_lang()
     rules = list_rules(load_rulebase(rules_dirs), lang)
     _emit(fmt, [r.model_dump(mode="json") for r in rules], rule_list_lines(rules, lang))
 
@@ -52,9 +51,8 @@ def rules_list(fmt: str, lang: str | None, rules_dirs: tuple[Path, ...]) -> None
 @format_option("text", "json")
 @lang_option
 @rules_option
-def rules_show(rule_id: str, fmt: str, lang: str | None, rules_dirs: tuple[Path, ...]) -> None:
+def rules_show(rule_id: str, fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """Show one rule: its conditions in words, its conclusions and their texts."""
-    lang = lang or default_lang()
     detail = show_rule(load_rulebase(rules_dirs), rule_id, lang)
     _emit(fmt, detail.model_dump(mode="json"), rule_detail_lines(detail, lang))
 
@@ -63,7 +61,7 @@ def rules_show(rule_id: str, fmt: str, lang: str | None, rules_dirs: tuple[Path,
 @click.argument("dirs", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
 @format_option("text", "json")
 @lang_option
-def rules_lint(dirs: tuple[Path, ...], fmt: str, lang: str | None) -> None:
+def rules_lint(dirs: tuple[Path, ...], fmt: str, lang: str) -> None:
     """Find rules that can never fire, SPEC ids no rule concludes, unused texts and fields.
 
     Lints the built-in pack together with the custom pack folders DIRS.
@@ -72,7 +70,6 @@ def rules_lint(dirs: tuple[Path, ...], fmt: str, lang: str | None) -> None:
     from ..engine.lint import lint_dirs
     from .rules_render import lint_json, lint_lines
 
-    lang = lang or default_lang()
     problems = lint_dirs(dirs)
     _emit(fmt, lint_json(problems, lang), lint_lines(problems, lang))
     if problems:
@@ -89,7 +86,7 @@ def rules_lint(dirs: tuple[Path, ...], fmt: str, lang: str | None) -> None:
 @format_option("text", "json")
 @lang_option
 def rules_test(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], cover: str | None,
-               require_full_coverage: bool, fmt: str, lang: str | None) -> None:
+               require_full_coverage: bool, fmt: str, lang: str) -> None:
     """Run rule test cases (YAML files, or folders of them) and show what no case reached.
 
     Exits 1 when a case fails (or, with --require-full-coverage, when a rule was not reached).
@@ -97,7 +94,6 @@ def rules_test(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], cover: str
     from ..engine.ruletest import run_tests
     from .rules_render import test_json, test_lines
 
-    lang = lang or default_lang()
     engine = Engine(rules_dirs)
     custom = {Path(d).name for d in rules_dirs}
     only_custom = (cover or ("custom" if rules_dirs else "all")) == "custom"
@@ -113,14 +109,13 @@ def rules_test(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], cover: str
 @format_option("text", "json")
 @lang_option
 @rules_option
-def why_not_cmd(fact_file: str, conclusion_id: str, fmt: str, lang: str | None, rules_dirs: tuple[Path, ...]) -> None:
+def why_not_cmd(fact_file: str, conclusion_id: str, fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """Say why a finding, recommendation or caveat (ID) was or was not reached for FACT_FILE.
 
     For each rule that could conclude ID: which conditions failed (with the facts'
     values), which facts were unknown (and what to ask), and which ranking principle
     kept it out.
     """
-    lang = lang or default_lang()
     engine = Engine(rules_dirs)
     answer = why_not(engine, load_facts(fact_file), conclusion_id, lang)
     _emit(fmt, answer.model_dump(mode="json"), why_not_lines(answer))

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from .errors import DoctorError, EngineError, FactSchemaError, InputError
+from .messages import in_lang, say
 from .loader import MAX_FACT_FILE_BYTES
 from .runner import Engine
 
@@ -93,16 +94,16 @@ def diagnose_line(engine: Engine, number: int, raw: bytes, lang: str) -> LineRes
     """Diagnose one JSONL line; any problem becomes an error record, never an exception."""
     body = raw.strip()
     if not body:
-        return _error(number, None, InputError("blank line: expected one fact file as a JSON object"))
+        return _error(number, None, InputError(say("blank_line")), lang)
     try:
         report = engine.diagnose(body, lang=lang)  # type: ignore[arg-type]
     except InputError as exc:
         ticket = _ticket_of(body) if isinstance(exc, FactSchemaError) else None
-        return _error(number, ticket, exc, "invalid")
+        return _error(number, ticket, exc, lang, "invalid")
     except DoctorError as exc:
-        return _error(number, None, exc, "failed")
+        return _error(number, None, exc, lang, "failed")
     except Exception as exc:  # a bug in the engine: record it, keep the batch going
-        return _error(number, None, EngineError(f"internal error: {exc!r}"), "failed")
+        return _error(number, None, EngineError(f"internal error: {exc!r}"), lang, "failed")
     # The report is serialised by pydantic-core (Rust), a third of the cost of dumping
     # it to Python objects and then to JSON; the record around it is ours. Records are
     # kept as UTF-8 bytes: with --jobs they cross the process pipe and reach the file
@@ -214,13 +215,14 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _error(number: int, ticket: str | None, exc: DoctorError, status: Status = "invalid") -> LineResult:
+def _error(number: int, ticket: str | None, exc: DoctorError, lang: str, status: Status = "invalid") -> LineResult:
     if isinstance(exc, EngineError):
         status = "failed"
     error = {
         "code": exc.code,
-        "message": exc.message,
-        "problems": [{"location": p.location, "message": p.message, "accepted": p.accepted,
+        "message": in_lang(exc.message, lang),
+        "problems": [{"location": p.location, "message": in_lang(p.message, lang),
+                      "accepted": None if p.accepted is None else in_lang(p.accepted, lang),
                       "suggestion": p.suggestion} for p in exc.problems],
     }
     record = {"line": number, "ticket": ticket, "error": error}

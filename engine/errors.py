@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .messages import MESSAGES, in_lang
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -24,11 +26,17 @@ class Problem:
     """A close known name, for a misspelt field or id."""
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}" if self.location else self.message
+        return self.render("en")
+
+    def render(self, lang: str = "en") -> str:
+        """One line in *lang* (``en`` or ``ja``): location, message, what is accepted."""
+        which = 1 if lang == "ja" else 0
+        message = in_lang(self.message, lang)
+        text = f"{self.location}: {message}" if self.location else message
         if self.accepted:
-            text += f" (accepted: {self.accepted})"
+            text += MESSAGES["accepted"][which].format(accepted=in_lang(self.accepted, lang))
         if self.suggestion:
-            text += f"; did you mean {self.suggestion!r}?"
+            text += MESSAGES["did_you_mean"][which].format(name=self.suggestion)
         return text
 
 
@@ -45,10 +53,17 @@ class DoctorError(Exception):
         """The file (or ``-`` / ``<string>``) the error is about, when there is one."""
 
     def __str__(self) -> str:
-        head = f"{self.source}: {self.message}" if self.source else self.message
-        if not self.problems:
-            return head
-        return head + "".join(f"\n  - {p}" for p in self.problems)
+        return self.render("en")
+
+    def render(self, lang: str = "en") -> str:
+        """The message and every problem, one per line, in *lang* where the text has it.
+
+        Input errors are written in English and Japanese; errors in rule packs (for
+        rule authors) and internal errors are in English.
+        """
+        message = in_lang(self.message, lang)
+        head = f"{self.source}: {message}" if self.source else message
+        return head + "".join(f"\n  - {p.render(lang)}" for p in self.problems)
 
 
 class InputError(DoctorError):

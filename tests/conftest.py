@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,25 @@ def run_python() -> RunPython:
 def runner() -> CliRunner:
     """A click test runner; stdout and stderr are kept apart."""
     return CliRunner()
+
+
+# Quoted input echoed back ("lan", 'goal') may be any text; what is left must not hold
+# two English words in a row, the mark of a message nobody translated.
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+_ENGLISH = re.compile(r"[A-Za-z]{3,} [A-Za-z]{3,}")
+
+
+@pytest.fixture(scope="session")
+def assert_japanese() -> Callable[[Any], None]:
+    """Check that every text of an input error exists in Japanese, with no English fallback."""
+    from backup_doctor.engine.messages import Msg
+
+    def check(exc: Any) -> None:
+        texts = [exc.message, *(t for p in exc.problems for t in (p.message, p.accepted) if t is not None)]
+        for text in texts:
+            assert isinstance(text, Msg), f"not bilingual: {text!r}"
+            assert not _ENGLISH.search(_QUOTED.sub("", text.ja)), f"English left in the Japanese error: {text.ja!r}"
+    return check
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,148 @@
+"""The texts of input errors, in English and Japanese.
+
+A clerk who reads reports in Japanese reads the errors about a fact file in Japanese
+too. Every message is built with :func:`say` from a key of :data:`MESSAGES`; the
+result is a :class:`Msg`: a ``str`` holding the English text (so ``problem.message``
+reads as it always did, and programs that compare or log it see no change) that also
+carries the Japanese. :func:`in_lang` picks the language; a plain ``str`` (a rule-pack
+error, written for rule authors) stays as it is.
+
+Programs should branch on an error's ``code``, never on its text: the texts may be
+reworded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+class Msg(str):
+    """English text that also knows its Japanese (``.ja``)."""
+
+    ja: str
+
+    def __new__(cls, en: str, ja: str) -> Msg:
+        text = super().__new__(cls, en)
+        text.ja = ja
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process pipes in `batch --jobs`: keep both languages.
+        return (Msg, (str(self), self.ja))
+
+
+def in_lang(text: str, lang: str) -> str:
+    """*text* in *lang* when it knows that language, else as it is."""
+    if lang == "ja" and isinstance(text, Msg):
+        return text.ja
+    return str(text)
+
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Reading the input.
+    "file_not_found": ("file not found", "ファイルが見つかりません"),
+    "is_directory": ("is a directory, not a fact file", "フォルダです。ファクトファイルを指定してください"),
+    "cannot_read": ("cannot read: {reason}", "読み込めません: {reason}"),
+    "cannot_write": ("cannot write: {reason}", "書き込めません: {reason}"),
+    "too_large": ("larger than {limit} bytes (the limit for one fact file)",
+                  "{limit} バイトを超えています (ファクトファイル 1 件の上限)"),
+    "not_utf8": ("not UTF-8 text (bad byte at offset {offset})",
+                 "UTF-8 のテキストではありません (オフセット {offset} のバイトが不正)"),
+    "too_deep": ("nested deeper than {depth} levels", "入れ子が {depth} 段より深くなっています"),
+    "bad_json": ("not valid JSON: {detail} at line {line}, column {column}",
+                 "JSON として読めません: {line} 行 {column} 文字目で{detail}"),
+    "duplicate_key": ("not valid JSON: key {key} appears twice in one object",
+                      "JSON として読めません: 1 つのオブジェクトにキー {key} が 2 回あります"),
+    "bad_constant": ("not valid JSON: {name} is not a number JSON allows",
+                     "JSON として読めません: {name} は JSON で使える数値ではありません"),
+    "too_many_digits": ("not valid JSON: a number has more digits than the {limit:,} accepted",
+                        "JSON として読めません: 数値の桁数が上限の {limit:,} 桁を超えています"),
+    "not_object": ("a fact file must be a JSON object", "ファクトファイルは JSON のオブジェクト {{...}} にしてください"),
+    "problems": ("{count} problem{plural} in the fact file", "ファクトファイルに問題が {count} 件あります"),
+    "blank_line": ("blank line: expected one fact file as a JSON object",
+                   "空行です: 1 行に 1 件のファクトファイル (JSON のオブジェクト) を書いてください"),
+    # One problem in a field.
+    "unknown_field": ("unknown field", "この項目はありません"),
+    "not_accepted": ("{value} is not an accepted value", "{value} は受け付けない値です"),
+    "required": ("is required", "必須です"),
+    "out_of_range": ("{value} is out of range", "{value} は範囲外です"),
+    "too_long": ("is too long", "長すぎます"),
+    "too_short": ("is too short", "短すぎます"),
+    "wrong_type_value": ("{value} has the wrong type", "{value} は型が違います"),
+    "wrong_type": ("has the wrong type", "型が違います"),
+    "version_as_number": ("is a number, which loses the version's trailing zeros (16.10 would read as 16.1)",
+                          "数値になっているため末尾の 0 が失われます (16.10 が 16.1 と読まれます)"),
+    "not_unicode": ("is not valid Unicode text (it holds a lone surrogate such as \\ud800)",
+                    "正しい Unicode のテキストではありません (\\ud800 のような単独のサロゲートを含みます)"),
+    "not_a_date": ("{value} is not a date", "{value} は日付ではありません"),
+    "not_a_version": ("{value} is not a version", "{value} はバージョンではありません"),
+    "used_over_plan": ("used_gb ({used}) is larger than plan_gb ({plan}); at most plan_gb + {margin} is accepted",
+                       "used_gb ({used}) が plan_gb ({plan}) より大きくなっています。plan_gb + {margin} までです"),
+    "invalid": ("{detail}", "正しくない値です ({detail})"),
+    # What is accepted there.
+    "one_of": ("one of {names}", "次のいずれか: {names}"),
+    "bool": ("true or false", "true か false"),
+    "whole_number": ("a whole number", "整数"),
+    "number": ("a number", "数値"),
+    "text": ("text in double quotes", "ダブルクォートで囲んだ文字列"),
+    "list": ("a JSON list [...]", "JSON の配列 [...]"),
+    "object": ("a JSON object {{...}}", "JSON のオブジェクト {{...}}"),
+    "iso_date": ("an ISO date such as \"2026-11-25\"", "\"2026-11-25\" のような ISO 形式の日付"),
+    "dotted_version": ("a dotted version such as \"16.7.2\"", "\"16.7.2\" のようなドット区切りのバージョン"),
+    "at_least": ("a value >= {bound}", "{bound} 以上の値"),
+    "above": ("a value > {bound}", "{bound} より大きい値"),
+    "at_most": ("a value <= {bound}", "{bound} 以下の値"),
+    "below": ("a value < {bound}", "{bound} 未満の値"),
+    "at_most_characters": ("at most {n} characters", "{n} 文字以内"),
+    "at_most_items": ("at most {n} items", "{n} 件以内"),
+    "at_least_characters": ("at least {n} character{plural}", "{n} 文字以上"),
+    "at_least_items": ("at least {n} item{plural}", "{n} 件以上"),
+    # Around the messages.
+    "accepted": (" (accepted: {accepted})", " (受け付ける値: {accepted})"),
+    "did_you_mean": ("; did you mean {name!r}?", "。もしかして {name!r} ですか?"),
+    "error": ("Error: ", "エラー: "),
+    "bug_hint": ("hint: this is a bug in backup-doctor; run again with --debug and report the output",
+                 "ヒント: backup-doctor の不具合です。--debug を付けて実行し、その出力を添えて報告してください"),
+    "files_invalid": ("{bad} of {total} file(s) invalid", "{total} 件中 {bad} 件が不正です"),
+    "lines_failed": ("{count} line(s) failed inside the engine; see their error records",
+                     "{count} 行がエンジン内で失敗しました。その行のエラーレコードを見てください"),
+}
+
+
+def say(key: str, /, **params: Any) -> Msg:
+    """The message *key* with its *params* filled in, in both languages.
+
+    A parameter that is itself a :class:`Msg` goes in in the message's language.
+    """
+    en, ja = MESSAGES[key]
+    ja_params = {k: v.ja if isinstance(v, Msg) else v for k, v in params.items()}
+    return Msg(en.format(**params), ja.format(**ja_params))
+
+
+# What Python's JSON decoder says (json/decoder.py and its C scanner), in Japanese.
+_JSON_DETAILS = {
+    "Expecting value": "値が必要です",
+    "Expecting property name enclosed in double quotes": "ダブルクォートで囲んだ項目名が必要です",
+    "Expecting ':' delimiter": "':' が必要です",
+    "Expecting ',' delimiter": "',' が必要です",
+    "Unterminated string starting at": "文字列が閉じていません",
+    "Invalid control character at": "文字列に使えない制御文字があります",
+    "Invalid \\escape": "不正なエスケープ (\\) があります",
+    "Invalid \\uXXXX escape": "不正な \\uXXXX エスケープがあります",
+    "Extra data": "JSON の後に余計なデータがあります",
+    "Unexpected UTF-8 BOM (decode using utf-8-sig)": "先頭に BOM があります",
+}
+
+
+def json_detail(msg: str) -> Msg:
+    """A message of Python's JSON decoder; unknown ones stay English in both languages."""
+    return Msg(msg, _JSON_DETAILS.get(msg, msg))
+
+
+def choices(expected: str) -> Msg:
+    """pydantic's "'a', 'b' or 'c'" as a list a clerk reads in either language."""
+    names = re.findall(r"'[^']*'|[^\s,']+", expected.replace(" or ", ", "))
+    if len(names) <= 1:
+        return Msg(expected, expected)
+    return Msg(expected, "、".join(names) + " のいずれか")
