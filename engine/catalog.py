@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..facts.version import Version
 from .errors import InputError
+from .messages import Msg, say
 from .packs import Condition, StepVariants
 from .rulebase import CompiledRule, RuleBase
 from .suggest import closest
@@ -98,12 +99,8 @@ def require_conclusion(rb: RuleBase, cid: str) -> Kind:
     rule = next((r for r in rb.rules if r.id == cid), None)
     if rule is not None:
         done = ", ".join(c.target for c in rule.rule.then)
-        raise UnknownIdError(f"{cid!r} is a rule, not a finding, recommendation or caveat (it concludes: {done})")
-    known = all_conclusion_ids(rb)
-    hint = closest(cid, known)
-    raise UnknownIdError(f"no finding, recommendation or caveat has the id {cid!r}"
-                         + (f"; did you mean {hint!r}?" if hint else "")
-                         + " (`backup-doctor rules list` shows them)")
+        raise UnknownIdError(say("rule_not_conclusion", id=repr(cid), done=done))
+    raise UnknownIdError(say("unknown_conclusion", id=repr(cid), hint=_hint(cid, all_conclusion_ids(rb))))
 
 
 def require_rule(rb: RuleBase, rid: str) -> CompiledRule:
@@ -113,11 +110,15 @@ def require_rule(rb: RuleBase, rid: str) -> CompiledRule:
             return compiled
     kind = kind_of(rb, rid)
     if kind is not None:
-        makers = ", ".join(r.id for r in producers(rb, rid)) or "none"
-        raise UnknownIdError(f"{rid!r} is a {kind}, not a rule; rules that conclude it: {makers}")
-    hint = closest(rid, [r.id for r in rb.rules])
-    raise UnknownIdError(f"no rule has the id {rid!r}" + (f"; did you mean {hint!r}?" if hint else "")
-                         + " (`backup-doctor rules list` shows them)")
+        makers = ", ".join(r.id for r in producers(rb, rid))
+        raise UnknownIdError(say("conclusion_not_rule", id=repr(rid), kind=say(kind),
+                                 makers=makers or say("none")))
+    raise UnknownIdError(say("unknown_rule", id=repr(rid), hint=_hint(rid, [r.id for r in rb.rules])))
+
+
+def _hint(given: str, known: list[str]) -> Msg:
+    name = closest(given, known)
+    return say("did_you_mean", name=name) if name else Msg("", "")
 
 
 def producers(rb: RuleBase, cid: str) -> list[CompiledRule]:

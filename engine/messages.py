@@ -98,6 +98,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "at_most_items": ("at most {n} items", "{n} 件以内"),
     "at_least_characters": ("at least {n} character{plural}", "{n} 文字以上"),
     "at_least_items": ("at least {n} item{plural}", "{n} 件以上"),
+    # Ids given on the command line (why-not, rules show).
+    "rule_not_conclusion": ("{id} is a rule, not a finding, recommendation or caveat (it concludes: {done})",
+                            "{id} はルールの id です。所見・対処・注意の id を指定してください (このルールの結論: {done})"),
+    "unknown_conclusion": ("no finding, recommendation or caveat has the id {id}{hint} "
+                           "(`backup-doctor rules list` shows them)",
+                           "id が {id} の所見・対処・注意はありません{hint} (一覧は `backup-doctor rules list`)"),
+    "conclusion_not_rule": ("{id} is a {kind}, not a rule; rules that conclude it: {makers}",
+                            "{id} は{kind}の id で、ルールではありません。これを出すルール: {makers}"),
+    "unknown_rule": ("no rule has the id {id}{hint} (`backup-doctor rules list` shows them)",
+                     "id が {id} のルールはありません{hint} (一覧は `backup-doctor rules list`)"),
+    "finding": ("finding", "所見"),
+    "recommendation": ("recommendation", "対処"),
+    "caveat": ("caveat", "注意"),
+    "none": ("none", "なし"),
     # Around the messages.
     "accepted": (" (accepted: {accepted})", " (受け付ける値: {accepted})"),
     "did_you_mean": ("; did you mean {name!r}?", "。もしかして {name!r} ですか?"),

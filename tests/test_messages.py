@@ -160,3 +160,23 @@ def test_batch_error_records_follow_lang_and_keep_their_codes(runner: CliRunner,
     assert ja[1]["error"]["message"].startswith("空行です")
     assert ja[2]["error"]["problems"] == [{"location": "network.signal_bars", "message": "9 は範囲外です",
                                            "accepted": "3 以下の値", "suggestion": None}]
+
+
+@pytest.mark.parametrize(("args", "ja", "en"), [
+    (["why-not", "{example}", "use-stabel-wifi"],
+     "エラー: id が 'use-stabel-wifi' の所見・対処・注意はありません。もしかして 'use-stable-wifi' ですか?",
+     "Error: no finding, recommendation or caveat has the id 'use-stabel-wifi'; did you mean 'use-stable-wifi'?"),
+    (["why-not", "{example}", "R-fix-stable-wifi"],
+     "エラー: 'R-fix-stable-wifi' はルールの id です。所見・対処・注意の id を指定してください",
+     "Error: 'R-fix-stable-wifi' is a rule, not a finding, recommendation or caveat"),
+    (["rules", "show", "use-stable-wifi"],
+     "エラー: 'use-stable-wifi' は対処の id で、ルールではありません。これを出すルール: R-fix-stable-wifi",
+     "Error: 'use-stable-wifi' is a recommendation, not a rule; rules that conclude it: R-fix-stable-wifi"),
+])
+def test_an_unknown_id_is_explained_in_the_chosen_language(runner: CliRunner, examples_dir: Path, args: list[str],
+                                                           ja: str, en: str) -> None:
+    argv = [a.format(example=examples_dir / "restore-newer-ios.json") for a in args]
+    for lang, start in (("ja", ja), ("en", en)):
+        result = runner.invoke(cli, [*argv, "--lang", lang])
+        assert result.exit_code == 2
+        assert result.stderr.startswith(start), result.stderr
