@@ -24,8 +24,8 @@ import click
 
 from ..engine import Engine
 from ..engine.errors import DoctorError, EngineError, InputError, RulePackError
-from ..engine.messages import in_lang, say
 from ..engine.loader import load_facts
+from ..engine.messages import say_in
 from .render import render
 
 EXIT_OK, EXIT_FAILED_CHECK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -69,9 +69,9 @@ class DoctorGroup(click.Group):
 def fail(exc: DoctorError, lang: str = "en") -> None:
     """Print *exc* as ``Error: …`` (one line per problem), in *lang*, and exit with its code."""
     code = next(c for cls, c in EXIT_CODES if isinstance(exc, cls))
-    click.echo(in_lang(say("error"), lang) + exc.render(lang), err=True)
+    click.echo(say_in(lang, "error") + exc.render(lang), err=True)
     if code == EXIT_INTERNAL:
-        click.echo(in_lang(say("bug_hint"), lang), err=True)
+        click.echo(say_in(lang, "bug_hint"), err=True)
     sys.exit(code)
 
 
@@ -146,7 +146,7 @@ def validate(fact_files: tuple[str, ...], lang: str) -> None:
         else:
             click.echo(f"ok      {name}")
     if bad:
-        click.echo(in_lang(say("files_invalid", bad=bad, total=len(fact_files)), lang), err=True)
+        click.echo(say_in(lang, "files_invalid", bad=bad, total=len(fact_files)), err=True)
         sys.exit(EXIT_FAILED_CHECK)
 
 

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from .errors import DoctorError, EngineError, FactSchemaError, InputError
-from .messages import in_lang, say
 from .loader import MAX_FACT_FILE_BYTES
+from .messages import in_lang, say
 from .runner import Engine
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .messages import MESSAGES, in_lang
+from .messages import in_lang, say_in
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,12 @@ class Problem:
 
     def render(self, lang: str = "en") -> str:
         """One line in *lang* (``en`` or ``ja``): location, message, what is accepted."""
-        which = 1 if lang == "ja" else 0
         message = in_lang(self.message, lang)
         text = f"{self.location}: {message}" if self.location else message
         if self.accepted:
-            text += MESSAGES["accepted"][which].format(accepted=in_lang(self.accepted, lang))
+            text += say_in(lang, "accepted", accepted=self.accepted)
         if self.suggestion:
-            text += MESSAGES["did_you_mean"][which].format(name=self.suggestion)
+            text += say_in(lang, "did_you_mean", name=self.suggestion)
         return text
 
 

@@ -4,8 +4,9 @@ A clerk who reads reports in Japanese reads the errors about a fact file in Japa
 too. Every message is built with :func:`say` from a key of :data:`MESSAGES`; the
 result is a :class:`Msg`: a ``str`` holding the English text (so ``problem.message``
 reads as it always did, and programs that compare or log it see no change) that also
-carries the Japanese. :func:`in_lang` picks the language; a plain ``str`` (a rule-pack
-error, written for rule authors) stays as it is.
+carries the Japanese. :func:`in_lang` picks the language (:func:`say_in` builds and
+picks at once); a plain ``str`` (a rule-pack error, written for rule authors) stays as
+it is.
 
 Programs should branch on an error's ``code``, never on its text: the texts may be
 reworded.
@@ -132,6 +133,11 @@ def say(key: str, /, **params: Any) -> Msg:
     en, ja = MESSAGES[key]
     ja_params = {k: v.ja if isinstance(v, Msg) else v for k, v in params.items()}
     return Msg(en.format(**params), ja.format(**ja_params))
+
+
+def say_in(lang: str, key: str, /, **params: Any) -> str:
+    """The message *key* in *lang* only: ``in_lang(say(key, ...), lang)``."""
+    return in_lang(say(key, **params), lang)
 
 
 # What Python's JSON decoder says (json/decoder.py and its C scanner), in Japanese.
