@@ -1,7 +1,7 @@
 """Benchmark backup-doctor against the targets of docs/performance.md (not a test).
 
     python scripts/bench.py            # full run (200,000 diagnoses for the memory check)
-    python scripts/bench.py --quick    # smaller counts, under a minute
+    python scripts/bench.py --quick    # fewer in-process diagnoses, under a minute
 
 Prints, from one run on one machine: import cost; in-process diagnoses per second
 with p50/p99 latency on a seeded, realistic mix of fact files; the engine's floor
@@ -292,9 +292,9 @@ def measure_memory(engine: Engine, files: list[bytes], count: int) -> tuple[floa
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="fewer diagnoses (memory: 20,000 instead of 200,000)")
+    ap.add_argument("--quick", action="store_true", help="fewer in-process diagnoses (memory: 20,000 instead of 200,000); same batch size")
     args = ap.parse_args()
-    n_files, rounds, n_batch, n_mem = (500, 4, 10_000, 20_000) if args.quick else (1000, 10, 20_000, 200_000)
+    n_files, rounds, n_batch, n_mem = (500, 4, 20_000, 20_000) if args.quick else (1000, 10, 20_000, 200_000)
     results: list[tuple[str, bool]] = []
 
     def target(name: str, ok: bool) -> str:
