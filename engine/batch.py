@@ -221,9 +221,7 @@ def _error(number: int, ticket: str | None, exc: DoctorError, lang: str, status:
     error = {
         "code": exc.code,
         "message": in_lang(exc.message, lang),
-        "problems": [{"location": p.location, "message": in_lang(p.message, lang),
-                      "accepted": None if p.accepted is None else in_lang(p.accepted, lang),
-                      "suggestion": p.suggestion} for p in exc.problems],
+        "problems": [p.to_dict(lang) for p in exc.problems],
     }
     record = {"line": number, "ticket": ticket, "error": error}
     try:

@@ -28,6 +28,12 @@ class Problem:
     def __str__(self) -> str:
         return self.render("en")
 
+    def to_dict(self, lang: str = "en") -> dict[str, str | None]:
+        """The problem as JSON shows it (batch error records), its texts in *lang*."""
+        return {"location": self.location, "message": in_lang(self.message, lang),
+                "accepted": None if self.accepted is None else in_lang(self.accepted, lang),
+                "suggestion": self.suggestion}
+
     def render(self, lang: str = "en") -> str:
         """One line in *lang* (``en`` or ``ja``): location, message, what is accepted."""
         message = in_lang(self.message, lang)

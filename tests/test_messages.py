@@ -180,3 +180,11 @@ def test_an_unknown_id_is_explained_in_the_chosen_language(runner: CliRunner, ex
         result = runner.invoke(cli, [*argv, "--lang", lang])
         assert result.exit_code == 2
         assert result.stderr.startswith(start), result.stderr
+
+
+def test_a_problem_as_json_in_either_language() -> None:
+    problem = _problems({**BASE, "network": {"signal_bars": 9}}).problems[0]
+    assert problem.to_dict("ja") == {"location": "network.signal_bars", "message": "9 は範囲外です",
+                                     "accepted": "3 以下の値", "suggestion": None}
+    assert problem.to_dict() == {"location": "network.signal_bars", "message": "9 is out of range",
+                                 "accepted": "a value <= 3", "suggestion": None}
