@@ -1,4 +1,4 @@
-"""The texts of input errors, in English and Japanese.
+"""The texts of input errors (and of the CLI's own error lines), in English and Japanese.
 
 A clerk who reads reports in Japanese reads the errors about a fact file in Japanese
 too. Every message is built with :func:`say` from a key of :data:`MESSAGES`; the
@@ -29,7 +29,8 @@ class Msg(str):
         return text
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Errors cross process pipes in `batch --jobs`: keep both languages.
+        # str's own pickling would call Msg(en) and lose the Japanese: an error handed
+        # to another process keeps both languages.
         return (Msg, (str(self), self.ja))
 
 
@@ -128,7 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def say(key: str, /, **params: Any) -> Msg:
     """The message *key* with its *params* filled in, in both languages.
 
-    A parameter that is itself a :class:`Msg` goes in in the message's language.
+    A parameter that is itself a :class:`Msg` is filled in in each language.
     """
     en, ja = MESSAGES[key]
     ja_params = {k: v.ja if isinstance(v, Msg) else v for k, v in params.items()}
