@@ -23,6 +23,7 @@ import yaml
 from .catalog import KINDS, condition_text, definitions
 from .errors import RulePackError
 from .fields import ORDERED_KINDS, FieldRegistry, FieldSpec, encode
+from .messages import say_in
 from .packs import Condition
 from .rulebase import CompiledRule, RuleBase, load_rulebase
 
@@ -46,7 +47,7 @@ class LintProblem:
         if "why" in params:
             params["why"] = _WHY[lang][params["why"]]
         if "kind" in params:
-            params["kind"] = _KIND[lang].get(params["kind"], params["kind"])
+            params["kind"] = say_in(lang, params["kind"])
         return _MESSAGES[lang][self.code].format(subject=self.subject, **params)
 
 
@@ -76,8 +77,6 @@ _MESSAGES = {
         "unused-message": "画面メッセージ {subject} は認識されますが、messages.{subject} を調べるルールがありません",
     },
 }
-
-_KIND: dict[str, dict[str, str]] = {"en": {}, "ja": {"finding": "所見", "recommendation": "対処", "caveat": "注意"}}
 
 _WHY = {
     "en": {"none": "no rule concludes", "dead": "only rules that can never fire conclude"},

@@ -161,3 +161,9 @@ def test_custom_pack_is_judged_by_what_it_adds(tmp_path: Path) -> None:
 def test_builtin_pack_lints_clean() -> None:
     problems = lint_dirs()
     assert [f"{p.where} [{p.code}] {p.message()}" for p in problems] == []
+
+
+def test_the_kind_of_an_id_is_named_in_the_problem_s_language() -> None:
+    problem = LintProblem("never-concluded", "", "old-tip", (("kind", "caveat"),))
+    assert problem.message("en") == "caveat old-tip is defined but no rule that can fire concludes it"
+    assert problem.message("ja") == "注意 old-tip は定義されていますが、発火しうるルールがどれもこれを出しません"
