@@ -148,7 +148,7 @@ def _nested_too_deep(text: str) -> bool:
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
-# What each pydantic error type means to a person writing a fact file.
+# What is accepted where pydantic reports each error type (keys of messages.MESSAGES).
 _ACCEPTED = {
     "bool_type": "bool",
     "int_type": "whole_number",
@@ -165,8 +165,8 @@ _ACCEPTED = {
     "version_type": "dotted_version",
 }
 
-_WRONG_TYPE = frozenset({"bool_type", "int_type", "float_type", "string_type", "list_type", "model_type",
-                         "model_attributes_type", "dict_type", "date_type", "version_type"})
+# pydantic's "<type>_type" errors: the value is of the wrong JSON type.
+_WRONG_TYPE = frozenset(kind for kind in _ACCEPTED if kind.endswith("_type"))
 
 _BOUND = {"greater_than_equal": "at_least", "greater_than": "above", "less_than_equal": "at_most",
           "less_than": "below"}
