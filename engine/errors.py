@@ -63,8 +63,8 @@ class DoctorError(Exception):
     def render(self, lang: str = "en") -> str:
         """The message and every problem, one per line, in *lang* where the text has it.
 
-        Input errors are written in English and Japanese; errors in rule packs (for
-        rule authors) and internal errors are in English.
+        Input errors are written in English and Japanese; errors inside rule packs
+        (for their authors) and internal errors are in English.
         """
         message = in_lang(self.message, lang)
         head = f"{self.source}: {message}" if self.source else message

@@ -100,6 +100,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "at_most_items": ("at most {n} items", "{n} 件以内"),
     "at_least_characters": ("at least {n} character{plural}", "{n} 文字以上"),
     "at_least_items": ("at least {n} item{plural}", "{n} 件以上"),
+    # A rule pack folder given with --rules (the pack's own errors are for its authors,
+    # in English).
+    "pack_folder_not_found": ("rule pack folder not found", "ルールパックのフォルダが見つかりません"),
+    "pack_folder_empty": ("rule pack folder holds no .yaml files", "ルールパックのフォルダに .yaml ファイルがありません"),
     # Ids given on the command line (why-not, rules show).
     "rule_not_conclusion": ("{id} is a rule, not a finding, recommendation or caveat (it concludes: {done})",
                             "{id} はルールの id です。所見・対処・注意の id を指定してください (このルールの結論: {done})"),

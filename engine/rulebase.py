@@ -25,6 +25,7 @@ from .errors import Problem, RulePackError
 from .evaluate import CompiledCondition, compile_condition
 from .fields import FieldRegistry, FieldSpec, build_registry
 from .knowledge import Knowledge, load_knowledge
+from .messages import say
 from .packs import (
     CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
     read_pack_file,
@@ -124,10 +125,10 @@ class _Merger:
 
     def add_dir(self, d: Path, *, custom: bool) -> None:
         if not d.is_dir():
-            raise RulePackError("rule pack folder not found", source=str(d))
+            raise RulePackError(say("pack_folder_not_found"), source=str(d))
         files = sorted(d.glob("*.yaml")) + sorted(d.glob("*.yml"))
         if not files:
-            raise RulePackError("rule pack folder holds no .yaml files", source=str(d))
+            raise RulePackError(say("pack_folder_empty"), source=str(d))
         self.packs.append(str(d))
         pack_name = d.name
         for path in files:

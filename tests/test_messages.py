@@ -188,3 +188,13 @@ def test_a_problem_as_json_in_either_language() -> None:
                                      "accepted": "3 以下の値", "suggestion": None}
     assert problem.to_dict() == {"location": "network.signal_bars", "message": "9 is out of range",
                                  "accepted": "a value <= 3", "suggestion": None}
+
+
+def test_a_wrong_rules_folder_is_explained_in_the_chosen_language(runner: CliRunner, tmp_path: Path,
+                                                                  examples_dir: Path) -> None:
+    example = str(examples_dir / "restore-newer-ios.json")
+    missing = runner.invoke(cli, ["diagnose", example, "--rules", str(tmp_path / "corp"), "--lang", "ja"])
+    assert missing.exit_code == 2
+    assert missing.stderr == f"エラー: {tmp_path / 'corp'}: ルールパックのフォルダが見つかりません\n"
+    empty = runner.invoke(cli, ["diagnose", example, "--rules", str(tmp_path), "--lang", "en"])
+    assert empty.stderr == f"Error: {tmp_path}: rule pack folder holds no .yaml files\n"
