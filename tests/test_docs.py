@@ -1,15 +1,18 @@
-"""docs/cli.md keeps up with the CLI: every command and every option is documented."""
+"""The reference docs keep up with the code: every command, option and field is documented."""
 
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import pytest
+from pydantic import BaseModel
 
 from backup_doctor.cli.main import cli
+from backup_doctor.engine import FactFile, Report
 
 CLI_DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 
@@ -48,3 +51,25 @@ def test_every_command_and_option_is_in_the_cli_reference(path: tuple[str, ...],
             spelled = [o for o in param.opts if re.search(rf"(?<![\w-]){re.escape(o)}\b", where)]
             assert spelled, f"{' '.join(path)}: {'/'.join(param.opts)} is not documented"
     assert command.help, f"{' '.join(path)} has no help text"
+
+
+def _models_in(annotation: object) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+def _fields(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted path, name) of every field, those of nested models (lists included) too."""
+    for name, field in model.model_fields.items():
+        yield prefix + name, name
+        for sub in _models_in(field.annotation):
+            yield from _fields(sub, f"{prefix}{name}.")
+
+
+@pytest.mark.parametrize(("model", "doc"), [(FactFile, "facts.md"), (Report, "report.md")])
+def test_every_field_is_in_its_reference(model: type[BaseModel], doc: str) -> None:
+    text = (CLI_DOC.parent / doc).read_text(encoding="utf-8")
+    missing = [path for path, name in _fields(model) if f"`{name}`" not in text]
+    assert not missing, f"docs/{doc} does not mention: {', '.join(missing)}"
