@@ -73,3 +73,9 @@ def test_every_field_is_in_its_reference(model: type[BaseModel], doc: str) -> No
     text = (CLI_DOC.parent / doc).read_text(encoding="utf-8")
     missing = [path for path, name in _fields(model) if f"`{name}`" not in text]
     assert not missing, f"docs/{doc} does not mention: {', '.join(missing)}"
+
+
+def test_the_readme_lists_every_command() -> None:
+    readme = (CLI_DOC.parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in cli.commands if f"`backup-doctor {name}" not in readme]
+    assert not missing, f"README's command table lacks: {', '.join(missing)}"
