@@ -8,8 +8,8 @@ Run after a deliberate change to rules, texts or the report format, then read th
     python scripts/regen_golden.py --check  # only say which are stale (exit 1 if any)
 
 Each golden is exactly what ``backup-doctor diagnose --format json --lang LANG FILE`` prints;
-the README's "First diagnosis" block is what ``backup-doctor diagnose --lang en`` prints
-for its example.
+the "First diagnosis" block of README.md (README.ja.md) is what ``backup-doctor diagnose
+--lang en`` (``--lang ja``) prints for its example.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "facts"
 GOLDEN = ROOT / "tests" / "golden"
 LANGS = ("en", "ja")
-README = ROOT / "README.md"
+READMES = {ROOT / "README.md": "en", ROOT / "README.ja.md": "ja"}
 README_EXAMPLE = EXAMPLES / "tethering-free-tier-migrate.json"
 _START, _END = "<!-- first-diagnosis:start", "<!-- first-diagnosis:end -->"
 
@@ -38,13 +38,14 @@ def expected() -> dict[Path, str]:
         facts = load_facts(example)
         for lang in LANGS:
             out[GOLDEN / f"{example.stem}.{lang}.json"] = render_json(engine.diagnose(facts, lang=lang))
-    out[README] = readme_with(render(engine.diagnose(load_facts(README_EXAMPLE), lang="en"), "text"))
+    for readme, lang in READMES.items():
+        out[readme] = readme_with(readme, render(engine.diagnose(load_facts(README_EXAMPLE), lang=lang), "text"))
     return out
 
 
-def readme_with(output: str) -> str:
-    """README.md with *output* as the text block between the first-diagnosis markers."""
-    text = README.read_text(encoding="utf-8")
+def readme_with(readme: Path, output: str) -> str:
+    """*readme* with *output* as the text block between the first-diagnosis markers."""
+    text = readme.read_text(encoding="utf-8")
     head, rest = text.split(_START, 1)
     marker_line, rest = rest.split("\n", 1)
     _, tail = rest.split(_END, 1)

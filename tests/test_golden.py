@@ -62,11 +62,15 @@ def test_examples_are_realistic_tickets(example_file: Path) -> None:
     assert "today" in data
 
 
-def test_readme_shows_the_real_first_diagnosis(repo_root: Path, runner: CliRunner) -> None:
-    readme = (repo_root / "README.md").read_text(encoding="utf-8")
-    command = "backup-doctor diagnose examples/facts/tethering-free-tier-migrate.json"
+@pytest.mark.parametrize(("name", "lang", "command"), [
+    ("README.md", "en", "backup-doctor diagnose examples/facts/tethering-free-tier-migrate.json"),
+    ("README.ja.md", "ja", "backup-doctor diagnose --lang ja examples/facts/tethering-free-tier-migrate.json"),
+])
+def test_readme_shows_the_real_first_diagnosis(repo_root: Path, runner: CliRunner, name: str, lang: str,
+                                               command: str) -> None:
+    readme = (repo_root / name).read_text(encoding="utf-8")
     assert command in readme
     pasted = readme.split("<!-- first-diagnosis:start", 1)[1].split("```text\n", 1)[1].split("```\n<!--", 1)[0]
-    result = runner.invoke(cli, ["diagnose", "--lang", "en", str(repo_root / "examples/facts/tethering-free-tier-migrate.json")])
+    result = runner.invoke(cli, ["diagnose", "--lang", lang, str(repo_root / "examples/facts/tethering-free-tier-migrate.json")])
     assert result.exit_code == 0
     assert pasted == result.stdout, f"the README's first diagnosis is out of date: run {REGEN}"
