@@ -227,13 +227,27 @@ def _problem(err: Any) -> Problem:
     return Problem(path, message, accepted)
 
 
+_SHOWN_CHARS = 60
+
+
 def _show(value: Any) -> str:
-    """*value* as it was written in the JSON (``"yes"``, ``true``), shortened."""
+    """*value* as it was written in the JSON (``"yes"``, ``true``), shortened.
+
+    A long string is cut inside its quotes (``"Back up the…"``), so the reader still
+    sees where the customer's text ends and the message begins.
+    """
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    if isinstance(value, str):
+        # Escapes (\u0000) make the JSON longer than the text: cut until it fits.
+        for end in range(_SHOWN_CHARS - 3, 0, -1):
+            if len(text := json.dumps(value[:end] + "…", ensure_ascii=False)) <= _SHOWN_CHARS:
+                return text
+    return text[:_SHOWN_CHARS - 3] + "..."
 
 
 def _known_fields(loc: tuple[Any, ...]) -> list[str]:

@@ -73,9 +73,10 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-# Quoted input echoed back ("lan", 'goal') may be any text; what is left must not hold
-# two English words in a row, the mark of a message nobody translated.
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+# Quoted input echoed back ("lan", 'goal') may be any text, and a long value is cut
+# short with "..." before its closing quote; what is left must not hold two English
+# words in a row, the mark of a message nobody translated.
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\.\.\.)|\'[^\']*\'')
 _ENGLISH = re.compile(r"[A-Za-z]{3,} [A-Za-z]{3,}")
 
 

@@ -80,6 +80,17 @@ def test_each_kind_of_field_problem_reads_in_japanese(facts: dict[str, Any], lin
     assert str(exc).startswith("<input>: ") and "problem" in str(exc)
 
 
+@pytest.mark.parametrize("text", ["Back up my phone before the trip to Osaka next week, please " * 2,
+                                  "\x00" * 40 + "Back up my phone"])
+def test_a_long_value_is_cut_inside_its_quotes(text: str, assert_japanese: CheckJapanese) -> None:
+    # The clerk must see where the customer's words end and the message begins.
+    exc = _problems({**BASE, "goal": text})
+    assert_japanese(exc)
+    shown = exc.problems[0].message.ja.removesuffix(" は受け付けない値です")
+    assert shown.startswith('"') and shown.endswith('…"') and len(shown) <= 60
+    assert json.loads(shown)[:-1] == text[:len(json.loads(shown)) - 1]
+
+
 def test_a_misspelt_field_is_suggested_in_both_languages() -> None:
     problem = _problems({**BASE, "devise": {}}).problems[0]
     assert problem.render("ja").endswith("。もしかして 'device' ですか?")
