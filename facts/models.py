@@ -25,7 +25,9 @@ def _iso_date(value: Any) -> Any:
     try:
         return _dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise PydanticCustomError("date", "'{value}' is not a date (use YYYY-MM-DD)", {"value": value}) from None
+        # The value stays out of the message: pydantic cannot render a lone surrogate in
+        # one, and the error carries the value as its input anyway.
+        raise PydanticCustomError("date", "is not a date (use YYYY-MM-DD)") from None
 
 
 # Every float field has a lower and an upper bound: the bounds alone refuse NaN and
@@ -33,8 +35,9 @@ def _iso_date(value: Any) -> Any:
 # "out of range", with no Python validator run on every number. tests/test_robustness.py
 # tries them on every float field.
 def _whole_number(value: Any) -> Any:
-    # A Literal compares with ==, so true and 1.0 would pass as 1.
-    if isinstance(value, (bool, float)):
+    # A Literal compares with ==, so true and 1.0 would pass as 1; and a whole number
+    # past 64 bits would fail with pydantic's words about parsing a string.
+    if isinstance(value, (bool, float)) or (isinstance(value, int) and value != 1):
         raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": "1"})
     return value
 

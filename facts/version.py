@@ -89,7 +89,8 @@ def _validate_version(value: Any) -> Version:
         try:
             return _version_of_text(value)
         except ValueError:
-            raise PydanticCustomError("version", "'{value}' is not a version", {"value": value}) from None
+            # Not in the message: pydantic cannot render a lone surrogate in one.
+            raise PydanticCustomError("version", "is not a version") from None
     raise PydanticCustomError("version_type", "must be a string like \"16.7.2\" (got {kind})",
                               {"kind": type(value).__name__})
 

@@ -167,8 +167,17 @@ def test_a_huge_file_is_refused_at_the_documented_limit(tmp_path: Path) -> None:
         load_facts(path)
 
 
-@pytest.mark.parametrize("version", ["true", "1.0"])
+@pytest.mark.parametrize("version", ["true", "1.0", "18446744073709551616"])
 def test_schema_version_must_be_the_number_1(version: str) -> None:
-    # A Literal compares with ==, so true and 1.0 slipped through as 1.
+    # A Literal compares with ==, so true and 1.0 slipped through as 1; past 64 bits,
+    # pydantic spoke of parsing a string, in English whatever the clerk's language.
     with pytest.raises(InputError, match=rf"schema_version: {version} is not an accepted value"):
         parse_facts('{"schema_version": ' + version + "}")
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p[-1] != "nonsense"], ids=".".join)
+def test_a_lone_surrogate_in_any_field_is_a_clean_error(path: tuple[str, ...]) -> None:
+    # Dates and versions used to crash: pydantic could not render their error message.
+    with pytest.raises(InputError) as caught:
+        parse_facts(_with(path, "\ud800"))
+    assert [p.location for p in caught.value.problems] == [".".join(path)]
