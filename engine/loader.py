@@ -212,6 +212,9 @@ def _problem(err: Any) -> Problem:
         message = say("version_as_number")
     elif kind in _WRONG_TYPE:
         message = say("wrong_type") if isinstance(value, (dict, list)) else say("wrong_type_value", value=_show(value))
+    elif kind == "string_unicode" and isinstance(value, str) and _known_fields(loc):
+        # pydantic reports a bad field name at the object that holds it.
+        message, accepted = say("not_unicode_name"), None
     elif kind == "string_unicode":
         message = say("not_unicode")
     elif kind == "date":

@@ -77,6 +77,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "数値になっているため末尾の 0 が失われます (16.10 が 16.1 と読まれます)"),
     "not_unicode": ("is not valid Unicode text (it holds a lone surrogate such as \\ud800)",
                     "正しい Unicode のテキストではありません (\\ud800 のような単独のサロゲートを含みます)"),
+    "not_unicode_name": ("a field name is not valid Unicode text (it holds a lone surrogate such as \\ud800)",
+                         "項目名が正しい Unicode のテキストではありません (\\ud800 のような単独のサロゲートを含みます)"),
     "not_a_date": ("{value} is not a date", "{value} は日付ではありません"),
     "not_a_version": ("{value} is not a version", "{value} はバージョンではありません"),
     "used_over_plan": ("used_gb ({used}) is larger than plan_gb ({plan}); at most plan_gb + {margin} is accepted",

@@ -65,6 +65,7 @@ BASE = {"schema_version": 1}
     ({**BASE, "device": {"ios": "abc"}}, "device.ios: \"abc\" はバージョンではありません"),
     ({**BASE, "device": {"ios": 16.10}}, "device.ios: 数値になっているため末尾の 0 が失われます"),
     ({**BASE, "ticket": "\ud800"}, "ticket: 正しい Unicode のテキストではありません"),
+    ({**BASE, "device": {"\ud800": 1}}, "device: 項目名が正しい Unicode のテキストではありません"),
     ({**BASE, "account": {"plan_gb": 5, "used_gb": 9}},
      "account.used_gb: used_gb (9.0) が plan_gb (5.0) より大きくなっています。plan_gb + 0.5 までです"),
     ({"schema_version": True}, "schema_version: true は受け付けない値です (受け付ける値: 1)"),
