@@ -45,6 +45,10 @@ class Problem:
         return text
 
 
+SHOWN_PROBLEMS = 20
+"""How many problems :meth:`DoctorError.render` lists before saying how many more."""
+
+
 class DoctorError(Exception):
     """Root of every error backup-doctor raises on purpose."""
 
@@ -61,14 +65,21 @@ class DoctorError(Exception):
         return self.render("en")
 
     def render(self, lang: str = "en") -> str:
-        """The message and every problem, one per line, in *lang* where the text has it.
+        """The message and the problems, one per line, in *lang* where the text has it.
+
+        At most :data:`SHOWN_PROBLEMS` are listed, then how many more there are: a
+        person reads the first ones, and a file pasted from elsewhere can have
+        thousands. :attr:`problems` always holds every one.
 
         Input errors are written in English and Japanese; errors inside rule packs
         (for their authors) and internal errors are in English.
         """
         message = in_lang(self.message, lang)
         head = f"{self.source}: {message}" if self.source else message
-        return head + "".join(f"\n  - {p.render(lang)}" for p in self.problems)
+        lines = [head, *(f"  - {p.render(lang)}" for p in self.problems[:SHOWN_PROBLEMS])]
+        if len(self.problems) > SHOWN_PROBLEMS:
+            lines.append("  " + say_in(lang, "more_problems", count=len(self.problems) - SHOWN_PROBLEMS))
+        return "\n".join(lines)
 
 
 class InputError(DoctorError):

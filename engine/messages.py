@@ -61,7 +61,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_digits": ("not valid JSON: a number has more digits than the {limit:,} accepted",
                         "JSON として読めません: 数値の桁数が上限の {limit:,} 桁を超えています"),
     "not_object": ("a fact file must be a JSON object", "ファクトファイルは JSON のオブジェクト {{...}} にしてください"),
-    "problems": ("{count} problem{plural} in the fact file", "ファクトファイルに問題が {count} 件あります"),
+    "problems": ("{count:,} problem{plural} in the fact file", "ファクトファイルに問題が {count:,} 件あります"),
     "blank_line": ("blank line: expected one fact file as a JSON object",
                    "空行です: 1 行に 1 件のファクトファイル (JSON のオブジェクト) を書いてください"),
     # One problem in a field.
@@ -123,6 +123,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Around the messages.
     "accepted": (" (accepted: {accepted})", " (受け付ける値: {accepted})"),
     "did_you_mean": ("; did you mean {name!r}?", "。もしかして {name!r} ですか?"),
+    "more_problems": ("… and {count:,} more", "… ほかに {count:,} 件"),
     "error": ("Error: ", "エラー: "),
     "bug_hint": ("hint: this is a bug in backup-doctor; run again with --debug and report the output",
                  "ヒント: backup-doctor の不具合です。--debug を付けて実行し、その出力を添えて報告してください"),

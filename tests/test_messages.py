@@ -142,6 +142,22 @@ def test_diagnose_writes_the_error_in_the_chosen_language(runner: CliRunner, bad
     assert en.stderr.splitlines()[1] == "  - account.plan_gb: \"lots\" has the wrong type (accepted: a number)"
 
 
+def test_a_long_list_of_problems_is_shown_in_part_and_kept_whole(runner: CliRunner, tmp_path: Path) -> None:
+    # A JSON export pasted as a fact file: thousands of unknown fields.
+    facts = {**BASE, **{f"field{i}": 1 for i in range(1500)}}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    lines = runner.invoke(cli, ["diagnose", str(path), "--lang", "ja"]).stderr.splitlines()
+    assert lines[0] == f"エラー: {path}: ファクトファイルに問題が 1,500 件あります"
+    assert [line.split(":")[0] for line in lines[1:-1]] == [f"  - field{i}" for i in range(20)]
+    assert lines[-1] == "  … ほかに 1,480 件"
+    assert _problems(facts).render("en").splitlines()[-1] == "  … and 1,480 more"
+    # Programs get every one: the library's error, and batch records.
+    assert len(_problems(facts).problems) == 1500
+    record = json.loads(runner.invoke(cli, ["batch", str(path)]).stdout)
+    assert len(record["error"]["problems"]) == 1500
+
+
 def test_the_error_language_follows_the_locale(runner: CliRunner, bad_file: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")
