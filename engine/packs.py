@@ -226,8 +226,26 @@ class _LineDict(dict[str, Any]):
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _AliasRefused(yaml.constructor.ConstructorError):
+    pass
+
+
 class _LineLoader(SafeLoader):  # type: ignore[valid-type,misc]
-    """SafeLoader that remembers the line of every mapping, for error messages."""
+    """SafeLoader that remembers the line of every mapping, for error messages, and
+    refuses aliases.
+
+    An alias (``*name``) repeats a value anchored elsewhere (``&name``) without
+    copying it, so nine lines of aliases to aliases make a value of hundreds of
+    millions of items, and anything that walks it (an error message, a JSON dump)
+    runs out of memory. Rule packs never need them: every value is written out.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            # The composer hands an alias back as the very node it names.
+            raise _AliasRefused(None, None, "anchors and aliases (&name, *name, <<: *name) are not accepted in "
+                                "rule packs: write the value out where it is used", node.start_mark)
+        return super().construct_object(node, deep=deep)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
@@ -284,7 +302,8 @@ def read_yaml(path: Path, error: type[DoctorError] = RulePackError) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise error("not valid YAML", [Problem(where, str(problem))], source=str(path)) from None
+        head = "YAML that rule packs do not accept" if isinstance(exc, _AliasRefused) else "not valid YAML"
+        raise error(head, [Problem(where, str(problem))], source=str(path)) from None
 
 
 def validation_problems(exc: ValidationError, data: Any, path: Path) -> list[Problem]:

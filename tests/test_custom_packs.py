@@ -169,3 +169,22 @@ def test_python_tags_are_refused_and_nothing_runs(tmp_path: Path, tag: str) -> N
     message = _load_error(folder)
     assert "not valid YAML" in message and "could not determine a constructor" in message
     assert not marker.exists()
+
+
+# Nine levels of nine aliases each: 387 million items once expanded. Loading it used to
+# exhaust memory while an error message printed the value.
+_LEVELS = ['&l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+           *(f"&l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 9))]
+_ALIAS_BOMB = TEXTS + "rules:" + _rule(cond="{fact: goal, in: [" + ", ".join(_LEVELS) + "]}")
+
+
+@pytest.mark.parametrize("text", [
+    _ALIAS_BOMB,
+    TEXTS.replace("  t-found:", "  t-found: &base", 1) + "  t-other:\n    <<: *base\n",
+    TEXTS.replace("findings:", "findings: &all", 1) + "other: *all\n",
+], ids=["alias-bomb", "merge-key", "alias"])
+def test_yaml_aliases_are_refused_at_their_line(tmp_path: Path, text: str) -> None:
+    folder = _pack(tmp_path, text)
+    message = _load_error(folder)
+    assert "YAML that rule packs do not accept" in message
+    assert "anchors and aliases (&name, *name, <<: *name) are not accepted" in message
