@@ -13,15 +13,14 @@ from typing import Any
 
 import click
 
-from ..engine import Engine, why_not
-from ..engine.catalog import list_rules, show_rule
+from ..engine import Engine
 from ..engine.loader import load_facts
 from ..engine.rulebase import load_rulebase
 from .main import EXIT_FAILED_CHECK, cli, format_option, lang_option, rules_option
-from .rules_render import rule_detail_lines, rule_list_lines, why_not_lines
 
-# lint and ruletest are imported by their commands: `backup-doctor diagnose` and
-# `batch` load this module to register the commands, and need neither.
+# Each command imports what it uses (the catalogue, why-not, lint, ruletest and their
+# renderers): `backup-doctor diagnose` and `batch` load this module only to register
+# the commands, and need none of it.
 
 
 def _emit(fmt: str, data: Any, lines: list[str]) -> None:
@@ -42,6 +41,9 @@ def rules_group() -> None:
 @rules_option
 def rules_list(fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """List every rule: its id, what it concludes and what it means."""
+    from ..engine.catalog import list_rules
+    from .rules_render import rule_list_lines
+
     rules = list_rules(load_rulebase(rules_dirs), lang)
     _emit(fmt, [r.model_dump(mode="json") for r in rules], rule_list_lines(rules, lang))
 
@@ -53,6 +55,9 @@ def rules_list(fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
 @rules_option
 def rules_show(rule_id: str, fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """Show one rule: its conditions in words, its conclusions and their texts."""
+    from ..engine.catalog import show_rule
+    from .rules_render import rule_detail_lines
+
     detail = show_rule(load_rulebase(rules_dirs), rule_id, lang)
     _emit(fmt, detail.model_dump(mode="json"), rule_detail_lines(detail, lang))
 
@@ -116,6 +121,9 @@ def why_not_cmd(fact_file: str, conclusion_id: str, fmt: str, lang: str, rules_d
     values), which facts were unknown (and what to ask), and which ranking principle
     kept it out.
     """
+    from ..engine.whynot import why_not
+    from .rules_render import why_not_lines
+
     engine = Engine(rules_dirs)
     answer = why_not(engine, load_facts(fact_file), conclusion_id, lang)
     _emit(fmt, answer.model_dump(mode="json"), why_not_lines(answer))

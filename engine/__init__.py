@@ -8,12 +8,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..facts.models import FactFile
 from .errors import DoctorError, EngineError, FactSchemaError, InputError, Problem, RulePackError
 from .loader import load_facts, parse_facts
 from .report import Caveat, Finding, Question, Recommendation, Report, TraceEvent
 from .runner import Engine, diagnose
-from .whynot import WhyNot, why_not
+
+if TYPE_CHECKING:
+    from .whynot import WhyNot, why_not
+
 
 __all__ = [
     "Caveat",
@@ -36,3 +41,13 @@ __all__ = [
     "parse_facts",
     "why_not",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # why-not reads the rule catalogue: loaded on first use, not by every diagnosis.
+    if name in ("WhyNot", "why_not"):
+        from . import whynot
+
+        value = globals()[name] = getattr(whynot, name)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -38,7 +38,17 @@ def test_the_cli_loads_worker_processes_only_when_a_batch_uses_them(run_python: 
     assert loaded & set(_BATCH_ONLY) == set()
 
 
-def test_diagnose_and_batch_do_not_load_the_rule_authoring_tools(run_python: Any) -> None:
-    # rules lint / rules test import them when they run.
-    loaded = _modules(run_python, "backup_doctor.cli.main")
-    assert {"backup_doctor.engine.lint", "backup_doctor.engine.ruletest"} & loaded == set()
+_AUTHORING = {"backup_doctor.engine.lint", "backup_doctor.engine.ruletest", "backup_doctor.engine.whynot",
+              "backup_doctor.engine.catalog", "backup_doctor.cli.rules_render"}
+
+
+@pytest.mark.parametrize("module", ["backup_doctor.cli.main", "backup_doctor.engine"])
+def test_diagnose_and_batch_do_not_load_the_rule_authoring_tools(run_python: Any, module: str) -> None:
+    # why-not, rules list/show/lint/test import them when they run.
+    assert _modules(run_python, module) & _AUTHORING == set()
+
+
+def test_why_not_is_still_importable_from_the_library(run_python: Any) -> None:
+    proc = run_python("-c", "from backup_doctor.engine import WhyNot, why_not; import backup_doctor.engine as e; "
+                            "print(why_not.__module__, WhyNot.__name__, hasattr(e, 'nonsense'))")
+    assert proc.stdout.decode().split() == ["backup_doctor.engine.whynot", "WhyNot", "False"]
