@@ -1,5 +1,5 @@
 """``python -m backup_doctor.cli``."""
 
-from .main import main
+from . import main
 
 main()

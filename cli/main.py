@@ -158,10 +158,5 @@ def schema() -> None:
     click.echo(json.dumps(fact_schema(), ensure_ascii=False, indent=2))
 
 
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="backup-doctor")
-
-
 # Commands that live in their own modules register themselves on `cli`.
 from . import batch_cmd, rules_cmd  # noqa: E402,F401

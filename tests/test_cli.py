@@ -180,6 +180,26 @@ def test_debug_prints_a_traceback_in_a_real_process(tmp_path: Path, run_python: 
     assert b"Traceback" in proc.stderr and b"InputError" in proc.stderr
 
 
+_AFTER_MAIN = """
+import gc, sys
+sys.argv = ["backup-doctor", "diagnose", sys.argv[1], "--format", "json"]
+from backup_doctor.cli import main
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+print(code, gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)
+"""
+
+
+def test_the_entry_point_leaves_garbage_collection_on(examples_dir: Path, run_python: RunPython) -> None:
+    # The start-up objects are frozen out of collections, but a long batch must still
+    # collect the garbage it makes.
+    proc = run_python("-c", _AFTER_MAIN, str(examples_dir / "restore-newer-ios.json"))
+    assert json.loads(proc.stdout)["findings"]
+    assert proc.stderr.decode().split() == ["0", "True", "True"]
+
+
 # --------------------------------------------------------------------------- validate and schema
 
 

@@ -73,7 +73,7 @@ def test_every_module_and_data_file_is_shipped(names: set[str]) -> None:
 
 def test_console_script_and_top_level(wheel: zipfile.ZipFile, names: set[str]) -> None:
     (entry,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
-    assert "backup-doctor = backup_doctor.cli.main:main" in wheel.read(entry).decode()
+    assert "backup-doctor = backup_doctor.cli:main" in wheel.read(entry).decode()
     top_level = [n for n in names if n.endswith(".dist-info/top_level.txt")]
     for name in top_level:  # not every setuptools writes it; when it does, it must be ours only
         assert wheel.read(name).decode().split() == ["backup_doctor"]
