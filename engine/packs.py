@@ -231,13 +231,18 @@ class _AliasRefused(yaml.constructor.ConstructorError):
 
 
 class _LineLoader(SafeLoader):  # type: ignore[valid-type,misc]
-    """SafeLoader that remembers the line of every mapping, for error messages, and
-    refuses aliases.
+    """SafeLoader that remembers the line of every mapping, for error messages."""
+
+
+class _AliasCheckingLoader(_LineLoader):
+    """A :class:`_LineLoader` that refuses aliases, for a text with a ``*`` in it.
 
     An alias (``*name``) repeats a value anchored elsewhere (``&name``) without
     copying it, so nine lines of aliases to aliases make a value of hundreds of
     millions of items, and anything that walks it (an error message, a JSON dump)
     runs out of memory. Rule packs never need them: every value is written out.
+    The check costs a Python call per value, so a text without a ``*`` (which can
+    hold no alias) is read without it.
     """
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -297,7 +302,8 @@ def read_yaml(path: Path, error: type[DoctorError] = RulePackError) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read file: {exc}", source=str(path)) from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass, no Python tags
+        loader = _AliasCheckingLoader if "*" in text else _LineLoader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses, no Python tags
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

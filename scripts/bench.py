@@ -112,15 +112,6 @@ def rss_mib() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def wall(cmd: list[str], runs: int, **kw: Any) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 # --------------------------------------------------------------------------- measures
 
 
@@ -281,20 +272,21 @@ DEPENDENCIES = ("import click, durable_rules_engine, yaml; from pydantic import 
                 "import pydantic.plugin._loader")
 
 
-def measure_cli(one: Path, runs: int) -> tuple[float, float, float]:
-    """Median wall times of ``python -c pass``, of importing the fixed dependencies, and
-    of ``diagnose`` on one file, run in turns so a drift in the machine's speed hits all
-    three alike."""
-    cmds = ([sys.executable, "-c", "pass"], [sys.executable, "-c", DEPENDENCIES],
-            [*CLI, "diagnose", str(one), "--format", "json"])
-    times: list[list[float]] = [[], [], []]
+def measure_startup(one: Path, runs: int) -> dict[str, float]:
+    """Median wall times of ``python -c pass``, of importing the fixed dependencies, of
+    importing the library and the CLI, and of ``diagnose`` on one file, run in turns so
+    a drift in the machine's speed hits them all alike."""
+    cmds = {"pass": [sys.executable, "-c", "pass"], "dependencies": [sys.executable, "-c", DEPENDENCIES],
+            "engine": [sys.executable, "-c", "import backup_doctor.engine"],
+            "cli": [sys.executable, "-c", "import backup_doctor.cli.main"],
+            "diagnose": [*CLI, "diagnose", str(one), "--format", "json"]}
+    times: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
-        for cmd, out in zip(cmds, times, strict=True):
+        for name, cmd in cmds.items():
             t0 = time.perf_counter()
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-            out.append(time.perf_counter() - t0)
-    py_pass, deps, diag = (statistics.median(t) for t in times)
-    return py_pass, deps, diag
+            times[name].append(time.perf_counter() - t0)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def editable_install() -> bool:
@@ -335,12 +327,6 @@ def main() -> None:
     print(f"rules: {len(engine.rulebase.rules)}; fact files: {n_files} (seed {SEED}), "
           f"mean {statistics.mean(len(f) for f in files):.0f} bytes")
 
-    py_pass = wall([sys.executable, "-c", "pass"], 10)
-    imp_engine = wall([sys.executable, "-c", "import backup_doctor.engine"], 5) - py_pass
-    imp_cli = wall([sys.executable, "-c", "import backup_doctor.cli.main"], 5) - py_pass
-    print(f"import: backup_doctor.engine {imp_engine * 1000:.0f} ms, backup_doctor.cli.main {imp_cli * 1000:.0f} ms "
-          f"(beyond python -c pass)")
-
     traffic = count_traffic(engine, files)
     facts_per = statistics.mean(t[1] for t in traffic)
     actions_per = statistics.mean(t[2] for t in traffic)
@@ -368,10 +354,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         one = Path(tmp) / "facts.json"
         one.write_bytes(files[0])
-        py_pass, deps, cli_diag = measure_cli(one, 15)
+        start = measure_startup(one, 15)
+    py_pass, cli_diag = start["pass"], start["diagnose"]
     print(f"CLI diagnose {cli_diag * 1000:.0f} ms vs python -c pass {py_pass * 1000:.0f} ms: {cli_diag / py_pass:.1f}x  "
-          f"[{target('CLI < 20x', cli_diag / py_pass < 20)} < 20x]; importing pydantic, click, PyYAML and "
-          f"durable-rules alone: {deps * 1000:.0f} ms ({deps / py_pass:.1f}x)")
+          f"[{target('CLI < 20x', cli_diag / py_pass < 20)} < 20x]")
+    print(f"import, beyond python -c pass: pydantic, click, PyYAML and durable-rules alone "
+          f"{(start['dependencies'] - py_pass) * 1000:.0f} ms; backup_doctor.engine "
+          f"{(start['engine'] - py_pass) * 1000:.0f} ms; backup_doctor.cli.main {(start['cli'] - py_pass) * 1000:.0f} ms")
     if editable_install():
         print("  note: an editable install (pip install -e): its import hook slows python -c pass by about 10 ms "
               "and flatters this ratio; measure from a regular install (pip install .) for the figure users get")
