@@ -30,10 +30,6 @@ def _iso_date(value: Any) -> Any:
         raise PydanticCustomError("date", "is not a date (use YYYY-MM-DD)") from None
 
 
-# Every float field has a lower and an upper bound: the bounds alone refuse NaN and
-# ±Infinity (pydantic >= 2.5 fails NaN against any bound), which the customer reads as
-# "out of range", with no Python validator run on every number. tests/test_robustness.py
-# tries them on every float field.
 def _whole_number(value: Any) -> Any:
     # A Literal compares with ==, so true and 1.0 would pass as 1; and a whole number
     # past 64 bits would fail with pydantic's words about parsing a string.
@@ -42,6 +38,10 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
+# Every float field has a lower and an upper bound: the bounds alone refuse NaN and
+# ±Infinity (pydantic >= 2.5 fails NaN against any bound), which the customer reads as
+# "out of range", with no Python validator run on every number. tests/test_robustness.py
+# tries them on every float field.
 GB = Annotated[float, Field(ge=0, le=1_000_000, strict=True)]
 """A size in gigabytes: a non-negative number."""
 
