@@ -267,7 +267,9 @@ def measure_batch(files: list[bytes], jobs: int, tmp: Path) -> float:
     return len(files) / elapsed
 
 
-# What any backup-doctor command imports before doing anything: the fixed dependencies.
+# What any backup-doctor command imports before doing anything: the fixed dependencies,
+# with the plugin loader pydantic imports when the first model is defined (it pulls in
+# importlib.metadata, some 10 ms, whichever model comes first).
 DEPENDENCIES = ("import click, durable_rules_engine, yaml; from pydantic import BaseModel, Field; "
                 "import pydantic.plugin._loader")
 
