@@ -126,26 +126,27 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys, parse_constant
 
 
 def _nested_too_deep(text: str) -> bool:
-    # Depth by brackets alone, strings ignored: a cheap upper bound, good enough to
-    # refuse hostile input before json.loads recurses into it.
+    # Refuses hostile input before json.loads recurses into it.
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         # Brackets cannot nest deeper than their number: a real fact file has about ten,
         # and counting them costs a fraction of the scan below.
         return False
-    # Only the brackets are visited (a regex finds them in C): a per-character Python
-    # loop cost more than the whole rule run.
+    # Only brackets and strings are visited (a regex finds them in C; a per-character
+    # Python loop cost more than the whole rule run). Brackets inside strings, as in a
+    # pasted message, do not nest.
     depth = deepest = 0
-    for ch in _BRACKETS.findall(text):
-        if ch in "[{":
+    for token in _TOKENS.findall(text):
+        if token in "[{":
             depth += 1
             if depth > deepest:
                 deepest = depth
-        else:
+        elif token in "]}":
             depth -= 1
     return deepest > MAX_DEPTH
 
 
-_BRACKETS = re.compile(r"[\[\]{}]")
+_TOKENS = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*+"?', re.DOTALL)
+"""A bracket, or a string (to its end if unclosed, so no text is scanned twice)."""
 
 
 # What is accepted where pydantic reports each error type (keys of messages.MESSAGES).

@@ -128,6 +128,16 @@ def test_hostile_input_gets_a_clear_error(raw: bytes, message: str) -> None:
         _engine().diagnose(raw)
 
 
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    # A pasted message or a ticket note may hold any number of brackets; only JSON's
+    # own nesting is limited.
+    brackets = "[" * 30 + "{" * 30 + ' \\" still inside'
+    report = _engine().diagnose(json.dumps({"schema_version": 1, "ticket": brackets,
+                                            "symptoms": {"messages": [brackets]}}))
+    assert report.ticket == brackets
+    assert report.unrecognised_messages == [brackets]
+
+
 def test_non_finite_numbers_from_python_are_refused() -> None:
     for bad in (math.nan, math.inf):
         with pytest.raises(InputError, match=r"account\.plan_gb: (NaN|Infinity) is out of range"):
