@@ -39,12 +39,12 @@ class _Test:
 @dataclass(frozen=True)
 class _RulePlan:
     rule_id: str
-    paths: frozenset[str]
     tests: tuple[int, ...]
     """Indexes into :attr:`QuestionPlan.tests`, in the rule's order."""
     ask_if_unknown: tuple[str, ...]
-    importance: tuple[int, int]
-    """How much the rule's conclusion matters: blocking findings first, then the rest."""
+    weights: tuple[tuple[int, int, int], tuple[int, int, int]]
+    """How much the rule's conclusion matters (blocking findings first, then the rest),
+    when it is out of play and when in play: lower comes first."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,16 @@ class QuestionPlan:
 
     tests: tuple[_Test, ...]
     rules: tuple[_RulePlan, ...]
+    tested_by: dict[str, frozenset[int]]
+    """Per fact path: the rules (indexes into :attr:`rules`) that test it. Only rules
+    with an unknown fact can still fire, so only those are visited."""
+    tested: frozenset[str]
+    asking: tuple[int, ...]
+    """Rules with ``ask_if_unknown``: they ask even when they fired."""
     sources: dict[str, tuple[tuple[str, ...], bool]]
     """Per fact path: its input fields, best question first, and whether one answer is enough."""
-    direct: frozenset[str]
-    """Fact-file fields rules test as they are: when one is unknown, it is itself the question."""
+    order: dict[str, tuple[int, str]]
+    """Per question field: its sort key after the weight (the question's order, the field)."""
 
 
 def question_plan(rb: RuleBase) -> QuestionPlan:
@@ -70,7 +76,8 @@ def _build_plan(rb: RuleBase) -> QuestionPlan:
     tests: list[_Test] = []
     index: dict[str, int] = {}
     rules = []
-    for compiled in rb.rules:
+    tested_by: dict[str, set[int]] = {}
+    for n, compiled in enumerate(rb.rules):
         ids = []
         for cond, test in zip(compiled.rule.when, compiled.conditions, strict=True):
             key = cond.model_dump_json(exclude_none=True)
@@ -78,11 +85,19 @@ def _build_plan(rb: RuleBase) -> QuestionPlan:
                 index[key] = len(tests)
                 tests.append(_Test(test.test, test.paths, cond.fact != "goal"))
             ids.append(index[key])
-        rules.append(_RulePlan(compiled.id, frozenset(compiled.paths), tuple(ids),
-                               tuple(compiled.rule.ask_if_unknown), _importance(rb, compiled)))
+        importance = _importance(rb, compiled)
+        rules.append(_RulePlan(compiled.id, tuple(ids), tuple(compiled.rule.ask_if_unknown),
+                               ((1, *importance), (0, *importance))))
+        for path in compiled.paths:
+            tested_by.setdefault(path, set()).add(n)
     paths = {p for c in rb.rules for p in (*c.paths, *c.rule.ask_if_unknown)}
-    direct = frozenset(p for p in paths if (spec := rb.registry.get(p)) is not None and not spec.derived)
-    return QuestionPlan(tuple(tests), tuple(rules), {p: _sources(rb, p) for p in paths}, direct)
+    return QuestionPlan(
+        tests=tuple(tests), rules=tuple(rules),
+        tested_by={p: frozenset(ns) for p, ns in tested_by.items()}, tested=frozenset(tested_by),
+        asking=tuple(n for n, r in enumerate(rules) if r.ask_if_unknown),
+        sources={p: _sources(rb, p) for p in paths},
+        order={p: (q.order, p) for p, q in rb.questions.items()},
+    )
 
 
 def _importance(rb: RuleBase, compiled: CompiledRule) -> tuple[int, int]:
@@ -113,10 +128,14 @@ def unknown_sources(rb: RuleBase, case: Case, paths: Collection[str]) -> list[st
     plan = question_plan(rb)
     out: list[str] = []
     for path in paths:
-        sources, ask_one = plan.sources.get(path) or _sources(rb, path)
-        found = [src for src in sources if _askable(src, case.values)]
-        out.extend(src for src in found[:1 if ask_one else None] if src not in out)
+        out.extend(src for src in _askable_sources(plan, rb, case.values, path) if src not in out)
     return out
+
+
+def _askable_sources(plan: QuestionPlan, rb: RuleBase, values: Mapping[str, Any], path: str) -> list[str]:
+    sources, ask_one = plan.sources.get(path) or _sources(rb, path)
+    found = [src for src in sources if _askable(src, values)]
+    return found[:1] if ask_one else found
 
 
 def _askable(src: str, values: Mapping[str, Any]) -> bool:
@@ -137,42 +156,53 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
     matters (blocking causes first), then by the question's own order.
     """
     plan = question_plan(rb)
-    encoded = case.engine
-    known = encoded.keys()
-    verdicts: dict[int, Any] = {}
+    encoded, values = case.engine, case.values
+    tests, asked = plan.tests, rb.questions
+    verdicts: list[Any] = [_NOT_JUDGED] * len(tests)
     wanted: dict[str, tuple[int, int, int]] = {}
+    behind: dict[str, list[str]] = {}
+    """Per unknown fact path: the askable fields behind it, worked out once per case."""
 
-    def want(fields: Collection[str], rule: _RulePlan, in_play: bool) -> None:
-        weight = (0 if in_play else 1, *rule.importance)
-        for path in fields:
-            if path in rb.questions and (path not in wanted or weight < wanted[path]):
-                wanted[path] = weight
+    def want(paths: Collection[str], weight: tuple[int, int, int]) -> None:
+        for path in paths:
+            fields = behind.get(path)
+            if fields is None:
+                fields = behind[path] = [f for f in _askable_sources(plan, rb, values, path) if f in asked]
+            for f in fields:
+                if f not in wanted or weight < wanted[f]:
+                    wanted[f] = weight
 
-    for rule in plan.rules:
+    # A rule all of whose facts are known either fired or fails on one of them, so only
+    # the rules testing an unknown fact are read. The outcome does not depend on the
+    # order rules are read in: each field keeps its best weight.
+    tested_by = plan.tested_by
+    candidates: set[int] = set()
+    for path in plan.tested.difference(encoded):
+        candidates.update(tested_by[path])
+    for n in plan.asking:
+        rule = plan.rules[n]
         if rule.rule_id in fired:
-            if rule.ask_if_unknown:
-                want(unknown_sources(rb, case, rule.ask_if_unknown), rule, True)
+            want(rule.ask_if_unknown, rule.weights[1])
+    for n in candidates:
+        rule = plan.rules[n]
+        if rule.rule_id in fired:
             continue
-        if known >= rule.paths:
-            continue  # every fact known and the rule did not fire: some condition fails
         unknown: list[str] = []
         in_play = False
         for i in rule.tests:
-            verdict = verdicts.get(i, _NOT_JUDGED)
+            verdict = verdicts[i]
             if verdict is _NOT_JUDGED:
-                verdict = verdicts[i] = plan.tests[i].predicate(encoded, findings)
+                verdict = verdicts[i] = tests[i].predicate(encoded, findings)
             if verdict is False:
                 break  # most rules that did not fire fail on a known fact: stop there
             if verdict is None:
-                unknown.extend(p for p in plan.tests[i].paths if p not in encoded)
-            elif plan.tests[i].shows_play:
+                unknown.extend(p for p in tests[i].paths if p not in encoded)
+            elif tests[i].shows_play:
                 in_play = True
         else:
-            # An unknown input field is its own question; a derived one asks for its sources.
-            direct = plan.direct.issuperset(unknown)
-            want(unknown if direct else unknown_sources(rb, case, unknown), rule, in_play)
-    order = sorted(wanted, key=lambda p: (wanted[p], rb.questions[p].order, p))
-    return [_question(rb, p, lang) for p in order]
+            want(unknown, rule.weights[in_play])
+    order = plan.order
+    return [_question(rb, p, lang) for p in sorted(wanted, key=lambda p: (wanted[p], order[p]))]
 
 
 def _question(rb: RuleBase, path: str, lang: Lang) -> Question:
