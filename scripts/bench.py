@@ -149,7 +149,8 @@ def count_traffic(engine: Engine, files: list[bytes]) -> list[tuple[dict[str, An
 
 class Floor:
     """durable-rules alone: the product's ruleset and facts, actions that do nothing but
-    assert the findings the product's actions asserted. Checks the counts match."""
+    assert the findings the product's actions asserted, and afterwards every fact
+    retracted in one reused session, as the adapter does. Checks the counts match."""
 
     def __init__(self, engine: Engine, traffic: list[tuple[dict[str, Any], int, int]]) -> None:
         self.handle = dre.create_ruleset("bench-floor", json.dumps(engine.rulebase.durable_definition(),
@@ -157,19 +158,21 @@ class Floor:
         self.tail, self.derived = engine._tail, engine._derived
         self.traffic = traffic
         self.cases = [_durable.Prepared(case) for case, _, _ in traffic]
-        self.sid_n = 0
+        self.sid_n = self.runs = 0
 
     def round(self) -> list[float]:
         handle, derived = self.handle, self.derived
         lat: list[float] = []
         for (_, want_facts, want_actions), prepared in zip(self.traffic, self.cases, strict=True):
-            self.sid_n += 1
             sid = f"f{self.sid_n}"
             s = time.perf_counter()
             n_facts = n_actions = 0
+            asserted: dict[str, None] = {}
             for fact in (prepared, *self.tail):
                 n_facts += 1
-                code, state = dre.assert_fact(handle, fact.json(sid))[:2]
+                text = fact.json(sid)
+                asserted[text] = None
+                code, state = dre.assert_fact(handle, text)[:2]
                 if code:
                     continue
                 result = dre.start_action_for_state(handle, state)
@@ -178,9 +181,16 @@ class Floor:
                     n_actions += 1
                     for d in derived.get(act[2:act.index('"', 2)], ()):
                         n_facts += 1
-                        dre.assert_fact(handle, d.json(sid))
+                        text = d.json(sid)
+                        asserted[text] = None
+                        dre.assert_fact(handle, text)
                     act = dre.complete_and_start_action(handle, state)
-            dre.delete_state(handle, sid)
+            for text in asserted:
+                dre.retract_fact(handle, text)
+            self.runs += 1
+            if self.runs % _durable.SESSION_RUNS == 0:
+                dre.delete_state(handle, sid)
+                self.sid_n += 1
             lat.append(time.perf_counter() - s)
             if (n_facts, n_actions) != (want_facts, want_actions):
                 raise SystemExit(f"floor mismatch: {n_facts}/{n_actions} != {want_facts}/{want_actions}")

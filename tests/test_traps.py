@@ -9,11 +9,12 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from backup_doctor.engine import Engine, EngineError, Report
+from backup_doctor.engine import Engine, EngineError, Report, _durable
 
 FACTS_A: dict[str, Any] = {
     "schema_version": 1, "ticket": "A", "today": "2026-11-25", "goal": "migrate",
@@ -80,12 +81,38 @@ def test_the_hash_helper_reproduces_the_known_collisions() -> None:
 
 def test_hash_colliding_session_ids_do_not_mix_reports(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     # The engine names sessions s0, s1, ...; s31597 and s618190 share durable's hash.
-    # Force them, alternating, on two different tickets: each must get its own answer.
+    # Force them, alternating, on two different tickets, with a new session for every
+    # diagnosis: each must get its own answer.
     expected = {"A": _dump(engine.diagnose(FACTS_A)), "B": _dump(engine.diagnose(FACTS_B))}
+    monkeypatch.setattr(_durable, "SESSION_RUNS", 1)
     monkeypatch.setattr(engine._ruleset, "_sids", itertools.cycle([31597, 618190]))
     for i in range(40):
         facts = FACTS_A if i % 2 else FACTS_B
         assert _dump(engine.diagnose(facts)) == expected[facts["ticket"]]
+
+
+def test_a_reused_session_answers_as_a_new_one(engine: Engine, examples_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # One durable session serves many diagnoses, its facts retracted after each: a fact
+    # left behind would change the next ticket's answer. Every shipped example and both
+    # tickets here, in two orders, against a new session per diagnosis.
+    examples = [p.read_text("utf-8") for p in sorted(examples_dir.glob("*.json"))]
+    tickets = [*examples, json.dumps(FACTS_A), json.dumps(FACTS_B)]
+    sequence = tickets + tickets[::-1] + tickets[::2]
+    reused = [_dump(engine.diagnose(t, explain=True)) for t in sequence]
+    assert engine._ruleset._sid is not None
+    monkeypatch.setattr(_durable, "SESSION_RUNS", 1)
+    fresh = [_dump(engine.diagnose(t, explain=True)) for t in sequence]
+    assert reused == fresh
+    assert len(set(reused)) == len(tickets)
+
+
+def test_a_session_holds_no_fact_between_diagnoses(engine: Engine) -> None:
+    for facts in (FACTS_A, FACTS_B):
+        report = engine.diagnose(facts)
+        assert report.findings  # rules fired and derived findings were asserted
+        ruleset = engine._ruleset
+        assert json.loads(_durable._dre.get_facts(ruleset._handle, ruleset._sid)) == []
 
 
 def test_no_two_names_in_a_session_share_a_hash(engine: Engine) -> None:
@@ -139,5 +166,7 @@ def test_an_action_that_raises_fails_the_diagnosis_and_the_next_one_works(
     with pytest.raises(EngineError, match="boom in r"):
         engine.diagnose(FACTS_A)
     monkeypatch.undo()
+    # The failed diagnosis' session was deleted, and the next one starts a new one.
+    assert engine._ruleset._sid is None
     assert _dump(engine.diagnose(FACTS_A)) == before
     assert _dump(engine.diagnose(FACTS_B)) != before
