@@ -8,27 +8,31 @@ pack and its id. The same facts therefore give the same report, byte for byte.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..facts.version import Version
 from .case import Case
 from .packs import SEVERITY_ORDER, TIER_ORDER, StepVariants
 from .questions import questions
-from .report import Estimates, KnowledgeInfo, Lang, Report, TraceEvent
+from .report import KnowledgeInfo, Lang, Report, TraceEvent
 from .rulebase import CompiledRule, RuleBase
 from .texts import TextParams
 
 Tracer = Callable[[TraceEvent], None]
 
 
-@dataclass
 class _Concluded:
-    because: dict[str, None] = field(default_factory=dict)
-    """Ids of the rules behind it, in order (a dict as an ordered set)."""
-    paths: dict[str, None] = field(default_factory=dict)
-    """The fact paths those rules tested."""
-    tier: str | None = None
+    # A plain class with slots: one is made per conclusion of every report, and a
+    # dataclass with default factories took several times as long to build.
+    __slots__ = ("because", "paths", "tier")
+
+    def __init__(self) -> None:
+        self.because: dict[str, None] = {}
+        """Ids of the rules behind it, in order (a dict as an ordered set)."""
+        self.paths: dict[str, None] = {}
+        """The fact paths those rules tested."""
+        self.tier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,8 @@ def _steps(steps: Any, case: Case, lang: str) -> list[str]:
     return list(steps.get(lang))
 
 
-def _estimates(case: Case, lang: str) -> Estimates:
+def _estimates(case: Case, lang: str) -> dict[str, Any]:
+    """The report's ``estimates``, as data for :class:`Estimates` (the report validates it)."""
     est = case.estimate
     how = None
     basis = est.get("basis")
@@ -165,8 +170,8 @@ def _estimates(case: Case, lang: str) -> Estimates:
                    f"{basis['mb_per_photo']:g} MB + {basis['video_gb']:g} GB of video"
                    + ("" if basis["photos_in_backup"] else " (photos are not in the backup, counted as 0)")
                    + ". The phone shows the exact figure as \"Next Backup Size\".")
-    return Estimates(backup_size_gb=est.get("backup_size_gb"), backup_size_source=est.get("backup_size_source", "unknown"),
-                     how=how)
+    return {"backup_size_gb": est.get("backup_size_gb"), "backup_size_source": est.get("backup_size_source", "unknown"),
+            "how": how}
 
 
 # --------------------------------------------------------------------------- trace

@@ -156,33 +156,25 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
     matters (blocking causes first), then by the question's own order.
     """
     plan = question_plan(rb)
-    encoded, values = case.engine, case.values
-    tests, asked = plan.tests, rb.questions
+    encoded, tests = case.engine, plan.tests
     verdicts: list[Any] = [_NOT_JUDGED] * len(tests)
-    wanted: dict[str, tuple[int, int, int]] = {}
-    behind: dict[str, list[str]] = {}
-    """Per unknown fact path: the askable fields behind it, worked out once per case."""
+    best: dict[str, tuple[int, int, int]] = {}
+    """Per unknown fact path: the best weight of a rule its answer could make fire."""
 
-    def want(paths: Collection[str], weight: tuple[int, int, int]) -> None:
-        for path in paths:
-            fields = behind.get(path)
-            if fields is None:
-                fields = behind[path] = [f for f in _askable_sources(plan, rb, values, path) if f in asked]
-            for f in fields:
-                if f not in wanted or weight < wanted[f]:
-                    wanted[f] = weight
-
+    for n in plan.asking:
+        rule = plan.rules[n]
+        if rule.rule_id in fired:
+            weight = rule.weights[1]
+            for path in rule.ask_if_unknown:
+                if path not in best or weight < best[path]:
+                    best[path] = weight
     # A rule all of whose facts are known either fired or fails on one of them, so only
     # the rules testing an unknown fact are read. The outcome does not depend on the
-    # order rules are read in: each field keeps its best weight.
+    # order rules are read in: each fact keeps its best weight.
     tested_by = plan.tested_by
     candidates: set[int] = set()
     for path in plan.tested.difference(encoded):
         candidates.update(tested_by[path])
-    for n in plan.asking:
-        rule = plan.rules[n]
-        if rule.rule_id in fired:
-            want(rule.ask_if_unknown, rule.weights[1])
     for n in candidates:
         rule = plan.rules[n]
         if rule.rule_id in fired:
@@ -200,17 +192,29 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
             elif tests[i].shows_play:
                 in_play = True
         else:
-            want(unknown, rule.weights[in_play])
-    order = plan.order
-    return [_question(rb, p, lang) for p in sorted(wanted, key=lambda p: (wanted[p], order[p]))]
+            weight = rule.weights[in_play]
+            for path in unknown:
+                if path not in best or weight < best[path]:
+                    best[path] = weight
+
+    # Each unknown fact asks for the fact-file fields behind it that can still be told.
+    wanted: dict[str, tuple[int, int, int]] = {}
+    asked, values = rb.questions, case.values
+    for path, weight in best.items():
+        for field in _askable_sources(plan, rb, values, path):
+            if field in asked and (field not in wanted or weight < wanted[field]):
+                wanted[field] = weight
+    order, texts = plan.order, _questions_in(rb, lang)
+    return [texts[field] for field in sorted(wanted, key=lambda f: (wanted[f], order[f]))]
 
 
-def _question(rb: RuleBase, path: str, lang: Lang) -> Question:
+def _questions_in(rb: RuleBase, lang: Lang) -> dict[str, Question]:
     # A question's text depends only on its field and the language; reports are frozen,
     # so one instance serves every diagnosis.
-    key = (Question, path, lang)
-    question: Question | None = rb.cache.get(key)
-    if question is None:
-        q = rb.questions[path]
-        question = rb.cache[key] = Question(field=path, ask=q.ask.get(lang), why=q.why.get(lang))
-    return question
+    key = (Question, lang)
+    texts: dict[str, Question] | None = rb.cache.get(key)
+    if texts is None:
+        texts = rb.cache[key] = {
+            path: Question(field=path, ask=q.ask.get(lang), why=q.why.get(lang)) for path, q in rb.questions.items()
+        }
+    return texts
