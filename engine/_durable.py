@@ -60,7 +60,7 @@ class Prepared:
     def __init__(self, fact: dict[str, Any]) -> None:
         if "sid" in fact:
             raise ValueError("the engine sets 'sid' itself")
-        text = json.dumps(fact, ensure_ascii=False)
+        text = _encode(fact)
         # The sid goes last; our sids are plain ASCII ("s123"), so no escaping is needed.
         self._head = text[:-1] + (', "sid": "' if len(fact) else '"sid": "')
 
@@ -171,4 +171,12 @@ class DurableRuleset:
 def _text(fact: Prepared | dict[str, Any], sid: str) -> str:
     if isinstance(fact, Prepared):
         return fact.json(sid)
-    return json.dumps(dict(fact, sid=sid), ensure_ascii=False)
+    if not fact or "sid" in fact:
+        return _encode(dict(fact, sid=sid))
+    # The case fact, once per diagnosis: the sid is appended to its text, as Prepared does.
+    return _encode(fact)[:-1] + ', "sid": "' + sid + '"}'
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+"""One encoder for every fact (``json.dumps`` builds a new one per call when given
+options); facts are flat dicts we built, so the circular-reference check is skipped."""

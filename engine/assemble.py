@@ -39,8 +39,10 @@ class _Concluded:
 class _Effects:
     """What one rule's firing adds to a report, precomputed per rule base."""
 
-    rule_id: str
-    paths: tuple[str, ...]
+    because: dict[str, None]
+    """The rule's own id, as the start of a chain (a dict as an ordered set; only read)."""
+    paths: dict[str, None]
+    """The fact paths the rule tests (only read)."""
     consumes: tuple[str, ...]
     """Findings the rule requires: their own chains join this rule's."""
     conclusions: tuple[tuple[str, str, str | None], ...]
@@ -51,7 +53,8 @@ def _effects(rb: RuleBase) -> dict[str, _Effects]:
     effects: dict[str, _Effects] | None = rb.cache.get(_Effects)
     if effects is None:
         effects = rb.cache[_Effects] = {
-            c.name: _Effects(c.id, c.paths, tuple(w.finding for w in c.rule.when if w.finding is not None),
+            c.name: _Effects({c.id: None}, dict.fromkeys(c.paths),
+                             tuple(w.finding for w in c.rule.when if w.finding is not None),
                              tuple((t.kind, t.target, t.tier) for t in c.rule.then))
             for c in rb.rules
         }
@@ -65,11 +68,13 @@ def _conclude(rb: RuleBase, firings: list[CompiledRule]) -> dict[str, dict[str, 
     for compiled in firings:
         rule = effects[compiled.name]
         # The chain behind a conclusion: this rule, then whatever made the findings it used.
-        because, paths = {rule.rule_id: None}, dict.fromkeys(rule.paths)
-        for fid in rule.consumes:
-            if fid in findings:
-                because.update(findings[fid].because)
-                paths.update(findings[fid].paths)
+        because, paths = rule.because, rule.paths
+        if rule.consumes:
+            because, paths = dict(because), dict(paths)
+            for fid in rule.consumes:
+                if fid in findings:
+                    because.update(findings[fid].because)
+                    paths.update(findings[fid].paths)
         for kind, target, tier in rule.conclusions:
             entry = found[kind].get(target)
             if entry is None:
@@ -139,7 +144,13 @@ def _knowledge_info(rb: RuleBase) -> KnowledgeInfo:
 
 
 def _evidence(case: Case, paths: Collection[str]) -> dict[str, Any]:
-    return {p: jsonable(case.values[p]) for p in sorted(paths) if p in case.values}
+    values = case.values
+    evidence: dict[str, Any] = {}
+    for path in sorted(paths):
+        if path in values:
+            value = values[path]
+            evidence[path] = str(value) if isinstance(value, Version) else value  # as jsonable() does
+    return evidence
 
 
 def jsonable(value: Any) -> Any:

@@ -70,11 +70,17 @@ def build_case(facts: FactFile, knowledge: Knowledge, registry: FieldRegistry, t
     encoders = registry.encoders
     engine: dict[str, Any] = {"t": "case", "id": "case"}
     for path, value in values.items():
-        if path in encoders:
-            encoder = encoders[path]
-            engine[path] = value if encoder is None else encoder(value)
+        encoder = encoders.get(path, _NOT_TESTED)
+        if encoder is None:
+            engine[path] = value
+        elif encoder is not _NOT_TESTED:
+            engine[path] = encoder(value)
     case.engine = engine
     return case
+
+
+_NOT_TESTED: Any = object()
+"""What ``registry.encoders`` gives for a path no rule may test: it stays out of the engine."""
 
 
 def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:

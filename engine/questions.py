@@ -188,7 +188,11 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
             if verdict is False:
                 break  # most rules that did not fire fail on a known fact: stop there
             if verdict is None:
-                unknown.extend(p for p in tests[i].paths if p not in encoded)
+                paths = tests[i].paths
+                if len(paths) == 1:
+                    unknown.append(paths[0])  # its one fact is unknown: that is why
+                else:
+                    unknown.extend(p for p in paths if p not in encoded)
             elif tests[i].shows_play:
                 in_play = True
         else:
