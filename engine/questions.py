@@ -61,6 +61,9 @@ class QuestionPlan:
     """Rules with ``ask_if_unknown``: they ask even when they fired."""
     sources: dict[str, tuple[tuple[str, ...], bool]]
     """Per fact path: its input fields, best question first, and whether one answer is enough."""
+    asks: dict[str, tuple[tuple[str, ...], bool]]
+    """:attr:`sources` less the fields never asked for, and, where every askable source
+    is asked about, less those with no question either."""
     order: dict[str, tuple[int, str]]
     """Per question field: its sort key after the weight (the question's order, the field)."""
 
@@ -95,7 +98,9 @@ def _build_plan(rb: RuleBase) -> QuestionPlan:
         tests=tuple(tests), rules=tuple(rules),
         tested_by={p: frozenset(ns) for p, ns in tested_by.items()}, tested=frozenset(tested_by),
         asking=tuple(n for n, r in enumerate(rules) if r.ask_if_unknown),
-        sources={p: _sources(rb, p) for p in paths},
+        sources=(sources := {p: _sources(rb, p) for p in paths}),
+        asks={p: (tuple(f for f in fields if f not in _NEVER_ASKED and (ask_one or f in rb.questions)), ask_one)
+              for p, (fields, ask_one) in sources.items()},
         order={p: (q.order, p) for p, q in rb.questions.items()},
     )
 
@@ -141,10 +146,14 @@ def _askable_sources(plan: QuestionPlan, rb: RuleBase, values: Mapping[str, Any]
 def _askable(src: str, values: Mapping[str, Any]) -> bool:
     if src in _NEVER_ASKED:
         return False
-    if src == "device.model" or src == "target.model":
+    if src in _MODEL_FIELDS:
         # Given but not recognised: worth asking for the exact model name.
-        return src not in values or values.get(src[:-6] + ".model_known") is False
+        return src not in values or values.get(_MODEL_FIELDS[src]) is False
     return src not in values
+
+
+_MODEL_FIELDS = {"device.model": "device.model_known", "target.model": "target.model_known"}
+"""Model names, each with the fact that says whether it was recognised."""
 
 
 def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collection[str],
@@ -202,12 +211,18 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
                     best[path] = weight
 
     # Each unknown fact asks for the fact-file fields behind it that can still be told.
+    # (What _askable_sources() gives, inlined: it runs for some 25 facts per report.)
     wanted: dict[str, tuple[int, int, int]] = {}
-    asked, values = rb.questions, case.values
+    asked, values, asks = rb.questions, case.values, plan.asks
     for path, weight in best.items():
-        for field in _askable_sources(plan, rb, values, path):
+        fields, ask_one = asks[path]
+        for field in fields:
+            if field in values and (field not in _MODEL_FIELDS or values.get(_MODEL_FIELDS[field]) is not False):
+                continue  # known (a model name counts as known once it was recognised)
             if field in asked and (field not in wanted or weight < wanted[field]):
                 wanted[field] = weight
+            if ask_one:
+                break
     order, texts = plan.order, _questions_in(rb, lang)
     return [texts[field] for field in sorted(wanted, key=lambda f: (wanted[f], order[f]))]
 
