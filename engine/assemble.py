@@ -162,7 +162,8 @@ def _steps(steps: Any, case: Case, lang: str) -> list[str]:
     if isinstance(steps, StepVariants):
         chosen = steps.cases.get(str(case.values.get(steps.by)), steps.otherwise)
         return chosen.get(lang)
-    return list(steps.get(lang))
+    texts: list[str] = steps.get(lang)  # the pack's own list: only read
+    return texts
 
 
 def _estimates(case: Case, lang: str) -> dict[str, Any]:

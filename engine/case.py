@@ -9,9 +9,10 @@ for durable-rules (see :func:`backup_doctor.engine.fields.encode`).
 from __future__ import annotations
 
 import datetime as _dt
+import types
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from ..facts.models import Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms, Target
 from .fields import KNOWN_USES, FieldRegistry
@@ -20,13 +21,27 @@ from .knowledge import Knowledge, normalise_text
 _USE_KEYS = {normalise_text(k): k for k in KNOWN_USES}
 """Folded spelling -> known use ("Apple Pay", "apple-pay" -> apple_pay), built once."""
 
+
+def _is_scalar(annotation: Any) -> bool:
+    # Lists (symptoms.messages) become flags and dates (backup.last_success) day counts,
+    # in _derive(): they are not values of their own.
+    union = get_origin(annotation) in (Union, types.UnionType)
+    for arg in get_args(annotation) if union else (annotation,):
+        if get_origin(arg) is Annotated:
+            arg = get_args(arg)[0]
+        if arg is _dt.date or get_origin(arg) is list:
+            return False
+    return True
+
+
 _SECTION_PATHS = tuple(
-    (section, tuple((name, f"{section}.{name}") for name in model.model_fields))
+    (section, tuple((name, f"{section}.{name}") for name, info in model.model_fields.items()
+                    if _is_scalar(info.annotation)))
     for section, model in (("device", Device), ("target", Target), ("account", Account), ("backup", Backup),
                            ("network", Network), ("symptoms", Symptoms), ("apple_status", AppleStatus))
 )
-"""Each section's fields with their paths (``"device", (("model", "device.model"), ...)``),
-made once instead of formatted for every case."""
+"""Each section's single-valued fields with their paths (``"device", (("model",
+"device.model"), ...)``), made once instead of formatted and checked for every case."""
 
 
 @lru_cache(maxsize=1024)
@@ -59,7 +74,7 @@ def build_case(facts: FactFile, knowledge: Knowledge, registry: FieldRegistry, t
         given = getattr(facts, section).__dict__
         for name, path in paths:
             value = given[name]
-            if value is not None and not isinstance(value, (list, _dt.date)):
+            if value is not None:
                 values[path] = value
 
     case = Case(facts, values, {})
