@@ -8,14 +8,16 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
-from ..engine.batch import BatchSummary, atomic_binary_output, diagnose_lines, read_lines
 from ..engine.errors import EngineError, InputError
 from ..engine.messages import say
 from .main import cli, fail, lang_option, rules_option
+
+if TYPE_CHECKING:
+    from ..engine.batch import BatchSummary
 
 _SUMMARY = {
     "en": {"head": "{lines} lines: {diagnosed} diagnosed, {invalid} invalid, {failed} failed",
@@ -42,6 +44,9 @@ def batch(input_file: str, output: Path | None, jobs: int, lang: str, rules_dirs
     A summary goes to stderr. Exits 0 when every line got its record (invalid lines
     included), 3 when a diagnosis failed inside the engine.
     """
+    # Imported here: every other command (diagnose above all) starts without it.
+    from ..engine.batch import BatchSummary, diagnose_lines, read_lines
+
     summary = BatchSummary()
     with _input(input_file) as (stream, size), _output(output) as out:
         progress = _Progress(size, lang) if sys.stderr.isatty() else None
@@ -85,6 +90,8 @@ def _output(path: Path | None) -> Iterator[IO[bytes]]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
+    from ..engine.batch import atomic_binary_output
+
     with contextlib.ExitStack() as stack:
         try:
             fh = stack.enter_context(atomic_binary_output(path))

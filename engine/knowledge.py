@@ -12,12 +12,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from .packs import SafeLoader
+from . import snapshot
 
 
 @dataclass(frozen=True)
@@ -131,8 +128,13 @@ def model_key(model: str) -> str:
 
 
 def _read(name: str) -> Any:
-    text = resources.files("backup_doctor.rules").joinpath("knowledge", name).read_text("utf-8")
-    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader (see packs.py)
+    path = snapshot.rules_root() / "knowledge" / name
+    copy = snapshot.copy_of(path)
+    if copy is not None:
+        return copy["data"]
+    from .yamlfile import load_plain
+
+    return load_plain(path.read_text("utf-8"))
 
 
 @cache

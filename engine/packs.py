@@ -13,10 +13,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import DoctorError, Problem, RulePackError
+from . import snapshot
+from .errors import Problem, RulePackError
 
 ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 RULE_ID = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]*$", max_length=80)]
@@ -215,62 +215,6 @@ class PackFile(_Strict):
 # --------------------------------------------------------------------------- reading
 
 
-class _LineDict(dict[str, Any]):
-    line = 0
-    key_lines: dict[Any, int] = {}
-
-
-# libyaml's parser (CSafeLoader) when PyYAML has it, as its wheels do: loading the rule
-# packs is most of the CLI's start-up, and the pure-Python parser is about ten times
-# slower. Both are safe loaders: no Python tags.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _AliasRefused(yaml.constructor.ConstructorError):
-    pass
-
-
-class _LineLoader(SafeLoader):  # type: ignore[valid-type,misc]
-    """SafeLoader that remembers the line of every mapping, for error messages."""
-
-
-class _AliasCheckingLoader(_LineLoader):
-    """A :class:`_LineLoader` that refuses aliases, for a text with a ``*`` in it.
-
-    An alias (``*name``) repeats a value anchored elsewhere (``&name``) without
-    copying it, so nine lines of aliases to aliases make a value of hundreds of
-    millions of items, and anything that walks it (an error message, a JSON dump)
-    runs out of memory. Rule packs never need them: every value is written out.
-    The check costs a Python call per value, so a text without a ``*`` (which can
-    hold no alias) is read without it.
-    """
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects:
-            # The composer hands an alias back as the very node it names.
-            raise _AliasRefused(None, None, "anchors and aliases (&name, *name, <<: *name) are not accepted in "
-                                "rule packs: write the value out where it is used", node.start_mark)
-        return super().construct_object(node, deep=deep)
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
-    loader.flatten_mapping(node)
-    out = _LineDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
     line = getattr(data, "line", 0)
     node = data
@@ -292,28 +236,8 @@ def _rule_at(data: Any, loc: tuple[Any, ...]) -> str:
     return ""
 
 
-def read_yaml(path: Path, error: type[DoctorError] = RulePackError) -> Any:
-    """Read one YAML file safely (no Python tags), keeping the line of every mapping.
-
-    Mappings come back as dicts with a ``line`` attribute and a ``key_lines`` dict.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read file: {exc}", source=str(path)) from None
-    try:
-        loader = _AliasCheckingLoader if "*" in text else _LineLoader
-        return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses, no Python tags
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        head = "YAML that rule packs do not accept" if isinstance(exc, _AliasRefused) else "not valid YAML"
-        raise error(head, [Problem(where, str(problem))], source=str(path)) from None
-
-
 def validation_problems(exc: ValidationError, data: Any, path: Path) -> list[Problem]:
-    """Pydantic's errors for data read by :func:`read_yaml`, as ``file:line`` problems."""
+    """Pydantic's errors for data read by :func:`~.yamlfile.read_yaml`, as ``file:line`` problems."""
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -329,7 +253,24 @@ def validation_problems(exc: ValidationError, data: Any, path: Path) -> list[Pro
 
 def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
     """Parse one pack file; returns it and the line of each rule id, of each rule's
-    conditions (``<rule id>#<index>``) and of each ``kind:id`` definition."""
+    conditions (``<rule id>#<index>``) and of each ``kind:id`` definition.
+
+    A built-in file comes from the snapshot of the built-in rules when the snapshot
+    holds this very text (see ``snapshot.py``); any other is read as YAML."""
+    copy = snapshot.copy_of(path)
+    if copy is not None:
+        try:
+            return PackFile.model_validate(copy["data"]), copy["lines"]
+        except ValidationError:
+            pass  # the models changed since the snapshot: the YAML gives the errors' lines
+    pack, lines, _ = read_pack_data(path)
+    return pack, lines
+
+
+def read_pack_data(path: Path) -> tuple[PackFile, dict[str, int], Any]:
+    """:func:`read_pack_file` from the YAML itself, plus the data it read (for the snapshot)."""
+    from .yamlfile import read_yaml
+
     data = read_yaml(path)
     if data is None:
         data = {}
@@ -353,4 +294,4 @@ def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
         section = data.get(kind)
         for key in section or {}:
             lines[f"{kind}:{key}"] = getattr(section, "key_lines", {}).get(key, 0)
-    return pack, lines
+    return pack, lines, data

@@ -19,10 +19,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from .catalog import KINDS, Kind, all_conclusion_ids, definitions
 from .errors import InputError, Problem
 from .loader import load_facts, parse_facts
-from .packs import read_yaml, validation_problems
+from .packs import validation_problems
 from .rulebase import CompiledRule, RuleBase
 from .runner import Engine
 from .suggest import closest
+from .yamlfile import read_yaml
 
 
 class RuleTestError(InputError):
