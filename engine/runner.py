@@ -21,8 +21,9 @@ class Engine:
     :param rules: folders of custom rule packs, added beside the built-in pack.
     :param builtin: load the built-in pack (default true).
 
-    ``diagnose`` may be called from many threads at once: each call runs in its own
-    durable-rules session, and sessions are serialised inside the engine.
+    ``diagnose`` may be called from many threads at once: the rule runs are serialised
+    inside the engine, each on a durable-rules session that holds no fact before it
+    starts and none after it ends.
     """
 
     def __init__(self, rules: Sequence[str | Path] = (), *, builtin: bool = True) -> None:
@@ -30,7 +31,7 @@ class Engine:
         self._ruleset = DurableRuleset(self.rulebase.durable_definition())
         self._by_name = self.rulebase.by_name()
         # Serialised once: the sentinels and each rule's derived findings are the same
-        # in every session, only the session id changes.
+        # in every run, only the session id changes.
         self._tail = [*(Prepared({"t": "stage", "id": f"stage:{n}", "n": n})
                         for n in range(1, self.rulebase.strata + 1)), Prepared(_END)]
         self._derived = {
