@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from ..facts.models import Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms, Target
-from .fields import KNOWN_USES, FieldRegistry
+from .fields import KNOWN_USES, Encoder
 from .knowledge import Knowledge, normalise_text
 
 _USE_KEYS = {normalise_text(k): k for k in KNOWN_USES}
@@ -63,7 +64,10 @@ class Case:
     estimate: dict[str, Any] = field(default_factory=dict)
 
 
-def build_case(facts: FactFile, knowledge: Knowledge, registry: FieldRegistry, today: _dt.date) -> Case:
+def build_case(facts: FactFile, knowledge: Knowledge, encoders: Mapping[str, Encoder | None],
+               today: _dt.date) -> Case:
+    """The case of *facts*; its engine fact holds the paths in *encoders*, encoded by them
+    (``RuleBase.case_encoders``: the paths the rules test)."""
     values: dict[str, Any] = {}
     if facts.goal is not None:
         values["goal"] = facts.goal
@@ -80,9 +84,8 @@ def build_case(facts: FactFile, knowledge: Knowledge, registry: FieldRegistry, t
     case = Case(facts, values, {})
     _derive(case, knowledge, today)
 
-    # Only paths rules may test reach the engine, encoded for durable-rules as
-    # fields.encode() would, with each path's encoder looked up once per registry.
-    encoders = registry.encoders
+    # Only paths rules test reach the engine, encoded for durable-rules as
+    # fields.encode() would, with each path's encoder looked up once per rule base.
     engine: dict[str, Any] = {"t": "case", "id": "case"}
     for path, value in values.items():
         encoder = encoders.get(path, _NOT_TESTED)
@@ -95,7 +98,7 @@ def build_case(facts: FactFile, knowledge: Knowledge, registry: FieldRegistry, t
 
 
 _NOT_TESTED: Any = object()
-"""What ``registry.encoders`` gives for a path no rule may test: it stays out of the engine."""
+"""What the encoders give for a path no rule tests: it stays out of the engine."""
 
 
 def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:

@@ -163,9 +163,10 @@ class FieldRegistry:
     def encoders(self) -> dict[str, Encoder | None]:
         """Every path rules may test, with its encoder (None: the value is used as it is).
 
-        Worked out once per registry for :func:`~backup_doctor.engine.case.build_case`,
-        which encodes every value of every case: calling ``encode(self.get(path), value)``
-        for each took a quarter of building the case.
+        Worked out once per registry (``RuleBase.case_encoders`` keeps those its rules
+        test) for :func:`~backup_doctor.engine.case.build_case`, which encodes every value
+        of every case: calling ``encode(self.get(path), value)`` for each took a quarter
+        of building the case.
         """
         out: dict[str, Encoder | None] = {f"{prefix}.{name}": None
                                           for prefix, names in self.flag_groups.items() for name in names}

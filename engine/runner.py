@@ -53,7 +53,7 @@ class Engine:
             raise ValueError(f"lang must be 'en' or 'ja', not {lang!r}")
         parsed = parse_facts(facts)
         today = parsed.today or _dt.date.today()
-        case = build_case(parsed, self.rulebase.knowledge, self.rulebase.registry, today)
+        case = build_case(parsed, self.rulebase.knowledge, self.rulebase.case_encoders, today)
         firings: list[CompiledRule] = []
         by_name, derived = self._by_name, self._derived
 

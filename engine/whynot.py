@@ -112,7 +112,7 @@ def why_not(engine: Engine, facts: FactsInput, target: str, lang: str = "en") ->
     parsed = parse_facts(facts)
     report = engine.diagnose(parsed, lang=lang, explain=True)  # type: ignore[arg-type]
     fired = {ev.rule_id for ev in report.trace if ev.op == "fire" and ev.rule_id}
-    case = build_case(parsed, rb.knowledge, rb.registry, parsed.today or _dt.date.today())
+    case = build_case(parsed, rb.knowledge, rb.case_encoders, parsed.today or _dt.date.today())
     findings = {f.id for f in report.findings}
     reached_ids = {i for ids in report.ids().values() for i in ids}
     checker = _Checker(rb, case, findings, fired, lang)

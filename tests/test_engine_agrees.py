@@ -95,7 +95,7 @@ def test_fired_rules_are_exactly_those_the_evaluator_finds_true(engine: Engine) 
         fired = {e.rule_id for e in report.trace if e.op == "fire"}
         fired_somewhere |= fired
         facts = parse_facts(raw)
-        case = build_case(facts, rb.knowledge, rb.registry, facts.today)  # type: ignore[arg-type]
+        case = build_case(facts, rb.knowledge, rb.case_encoders, facts.today)  # type: ignore[arg-type]
         findings = {f.id for f in report.findings}
         expected = {
             r.id for r in rb.rules
