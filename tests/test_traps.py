@@ -52,19 +52,23 @@ def _dump(report: Report) -> str:
 
 
 def test_sessions_past_the_1024_cap_in_a_fresh_process(run_python: Any) -> None:
-    # 1,100 sessions, most of them of the shape that crashes delete_state when no action
-    # ran (nothing known, so no rule fires); in a child so a crash cannot take pytest down.
+    # 1,100 diagnoses, most of them of the shape that crashes delete_state when no action
+    # ran (nothing known, so no rule fires): once with a new session for each (1,100
+    # sessions created and deleted), once with the session reused (renewed after 1,000);
+    # in a child so a crash cannot take pytest down.
     script = """
 import json
-from backup_doctor.engine import Engine
+from backup_doctor.engine import Engine, _durable
 e = Engine()
 ids = set()
-for i in range(1100):
-    facts = {"schema_version": 1, "ticket": str(i)} if i % 3 else \\
-        {"schema_version": 1, "ticket": str(i), "network": {"wifi_kind": "tethering"}}
-    r = e.diagnose(facts)
-    assert r.ticket == str(i)
-    ids.add(tuple(f.id for f in r.findings))
+for runs in (1, _durable.SESSION_RUNS):
+    _durable.SESSION_RUNS = runs
+    for i in range(1100):
+        facts = {"schema_version": 1, "ticket": str(i)} if i % 3 else \\
+            {"schema_version": 1, "ticket": str(i), "network": {"wifi_kind": "tethering"}}
+        r = e.diagnose(facts)
+        assert r.ticket == str(i)
+        ids.add(tuple(f.id for f in r.findings))
 print(json.dumps(sorted(map(list, ids))))
 """
     proc = run_python("-c", script, env={"MALLOC_PERTURB_": "170"})
