@@ -15,7 +15,7 @@ from ..facts.version import Version
 from .case import Case
 from .packs import SEVERITY_ORDER, TIER_ORDER, StepVariants
 from .questions import questions
-from .report import Caveat, KnowledgeInfo, Lang, Report, TraceEvent
+from .report import KnowledgeInfo, Lang, Report, TraceEvent
 from .rulebase import CompiledRule, RuleBase
 from .texts import TextParams
 
@@ -121,7 +121,8 @@ def assemble(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: Lang,
              "evidence": _evidence(case, c.paths)}
             for i, (rid, c) in enumerate(recs, 1) for d in [rdefs[rid]]
         ],
-        "caveats": [_caveat(rb, cid, fill(cdefs[cid].text.get(lang)), tuple(c.because)) for cid, c in cavs],
+        "caveats": [{"id": cid, "text": fill(cdefs[cid].text.get(lang)), "because": list(c.because)}
+                    for cid, c in cavs],
         "questions": questions(rb, case, fired, found["finding"], lang),
         "unrecognised_messages": case.unrecognised_messages,
         "unrecognised_uses": case.unrecognised_uses,
@@ -131,23 +132,6 @@ def assemble(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: Lang,
         "knowledge": _knowledge_info(rb),
         "trace": trace if explain else [],
     })
-
-
-def _caveat(rb: RuleBase, cid: str, text: str, because: tuple[str, ...]) -> Caveat:
-    # Reports hold eight or nine caveats, most of them the same texts for the same rules
-    # day after day; reports are frozen, so one instance serves every report that
-    # holds exactly that caveat. The table is bounded: it is emptied when full.
-    seen: dict[tuple[str, str, tuple[str, ...]], Caveat] = rb.cache.setdefault(Caveat, {})
-    key = (cid, text, because)
-    caveat = seen.get(key)
-    if caveat is None:
-        if len(seen) >= _CAVEATS_KEPT:
-            seen.clear()
-        caveat = seen[key] = Caveat(id=cid, text=text, because=list(because))
-    return caveat
-
-
-_CAVEATS_KEPT = 4096
 
 
 def _knowledge_info(rb: RuleBase) -> KnowledgeInfo:

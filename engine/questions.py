@@ -62,8 +62,9 @@ class QuestionPlan:
     sources: dict[str, tuple[tuple[str, ...], bool]]
     """Per fact path: its input fields, best question first, and whether one answer is enough."""
     asks: dict[str, tuple[tuple[str, ...], bool]]
-    """:attr:`sources` less the fields never asked for, and, where every askable source
-    is asked about, less those with no question either."""
+    """:attr:`sources` less the fields never asked for, and less those without a question
+    text too unless one answer is enough (then the first source still unknown is the
+    one to ask about, whether or not it has a text)."""
     order: dict[str, tuple[int, str]]
     """Per question field: its sort key after the weight (the question's order, the field)."""
 
