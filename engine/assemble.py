@@ -134,12 +134,14 @@ def assemble(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: Lang,
     })
 
 
-def _knowledge_info(rb: RuleBase) -> KnowledgeInfo:
-    info: KnowledgeInfo | None = rb.cache.get(KnowledgeInfo)
+def _knowledge_info(rb: RuleBase) -> dict[str, Any]:
+    """The report's ``knowledge``, as data: each report's validation makes its own
+    :class:`KnowledgeInfo` (one shared instance would share its ``prices_as_of`` dict)."""
+    info: dict[str, Any] | None = rb.cache.get(KnowledgeInfo)
     if info is None:
         kn = rb.knowledge
-        info = rb.cache[KnowledgeInfo] = KnowledgeInfo(
-            as_of=kn.as_of, prices_as_of={k: r.as_of for k, r in kn.regions.items()})
+        info = rb.cache[KnowledgeInfo] = {"as_of": kn.as_of,
+                                          "prices_as_of": {k: r.as_of for k, r in kn.regions.items()}}
     return info
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from backup_doctor.cli.render import render_json
 from backup_doctor.engine import Engine, diagnose, load_facts
@@ -45,3 +46,25 @@ def test_fresh_process_gives_the_same_bytes(seed: str, examples_dir: Path,
                       str(path), env={"PYTHONHASHSEED": seed})
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.decode("utf-8") == render_json(diagnose(load_facts(path), lang="ja", explain=True))
+
+
+def _containers(value: Any) -> list[Any]:
+    """Every list and dict inside a report, models walked into."""
+    if isinstance(value, BaseModel):
+        return [c for name in type(value).model_fields for c in _containers(getattr(value, name))]
+    if isinstance(value, dict):
+        return [value, *(c for v in value.values() for c in _containers(v))]
+    if isinstance(value, list):
+        return [value, *(c for v in value for c in _containers(v))]
+    return []
+
+
+def test_two_reports_share_nothing_a_caller_could_change(example_file: Path) -> None:
+    # Reports are frozen, but their lists and dicts are not: an embedding application
+    # may sort or extend them, and that must never show in another report.
+    engine = Engine()
+    facts = load_facts(example_file)
+    first, second = (engine.diagnose(facts, explain=True) for _ in range(2))
+    ids = {id(c) for c in _containers(first)}
+    assert len(ids) > 10
+    assert ids.isdisjoint(id(c) for c in _containers(second))
