@@ -258,7 +258,7 @@ def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
     A built-in file comes from the snapshot of the built-in rules when the snapshot
     holds this very text (see ``snapshot.py``); any other is read as YAML."""
     copy = snapshot.copy_of(path)
-    if copy is not None:
+    if copy is not None and isinstance(copy.get("lines"), dict):
         try:
             return PackFile.model_validate(copy["data"]), copy["lines"]
         except ValidationError:

@@ -37,14 +37,14 @@ def copy_of(path: Path) -> dict[str, Any] | None:
         entry = files.get(path.resolve().relative_to(_resolved(rules_root())).as_posix())
     except ValueError:
         return None  # not a built-in file: a custom pack
-    if entry is None:
-        return None
+    if not isinstance(entry, dict) or "data" not in entry:
+        return None  # not a copy this code wrote: read the YAML
     try:
         text = path.read_bytes()
     except OSError:
         return None
     copy: dict[str, Any] = entry
-    return copy if copy["sha256"] == hashlib.sha256(text).hexdigest() else None
+    return copy if copy.get("sha256") == hashlib.sha256(text).hexdigest() else None
 
 
 @cache

@@ -78,3 +78,22 @@ def test_a_diagnosis_does_not_import_yaml(run_python: Any) -> None:
     proc = run_python("-c", script)
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.decode().strip() == "False"
+
+
+def _reshaped(entry: dict[str, Any], shape: str) -> Any:
+    if shape == "not a mapping":
+        return [entry["sha256"]]
+    if shape == "no data":
+        return {"sha256": entry["sha256"]}
+    return {**entry, "lines": "x"}  # pack lines that are not a mapping
+
+
+@pytest.mark.parametrize("shape", ["not a mapping", "no data", "bad lines"])
+def test_a_copy_in_another_shape_is_not_used(monkeypatch: pytest.MonkeyPatch, shape: str) -> None:
+    # A hand-edited or foreign copy, even with the right hashes, must never break
+    # loading: the YAML is read instead.
+    files = snapshot._copies(snapshot.rules_root())
+    real = _title(Engine())
+    broken = {key: _reshaped(entry, shape) for key, entry in files.items()}
+    monkeypatch.setattr(snapshot, "_copies", lambda root: broken)
+    assert _title(Engine()) == real
