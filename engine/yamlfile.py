@@ -19,9 +19,9 @@ class _LineDict(dict[str, Any]):
     key_lines: dict[Any, int] = {}
 
 
-# libyaml's parser (CSafeLoader) when PyYAML has it, as its wheels do: loading the rule
-# packs is most of the CLI's start-up, and the pure-Python parser is about ten times
-# slower. Both are safe loaders: no Python tags.
+# libyaml's parser (CSafeLoader) when PyYAML has it, as its wheels do: the pure-Python
+# parser is about ten times slower, and custom packs (and built-in files whose JSON copy
+# is stale) are read at every start. Both are safe loaders: no Python tags.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
