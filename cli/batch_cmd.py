@@ -52,8 +52,7 @@ def batch(input_file: str, output: Path | None, jobs: int, lang: str, rules_dirs
         progress = _Progress(size, lang) if sys.stderr.isatty() else None
         lines = read_lines(stream, on_bytes=progress.bytes if progress else None)
         for result in diagnose_lines(lines, lang=lang, rules=rules_dirs, jobs=jobs):
-            out.write(result.record)
-            out.write(b"\n")
+            out.write(result.record + b"\n")  # one call per line (a copy of a few KB costs less)
             summary.add(result)
             if progress:
                 progress.tick(summary.lines)
