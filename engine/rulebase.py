@@ -16,11 +16,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..facts.version import Version
+from . import snapshot
 from .compile import durable_definition
 from .errors import Problem, RulePackError
 from .evaluate import CompiledCondition, compile_condition
@@ -105,7 +105,7 @@ class RuleBase:
 
 
 def builtin_pack_dir() -> Path:
-    return Path(str(resources.files("backup_doctor.rules").joinpath("packs", BUILTIN_PACK)))
+    return snapshot.rules_root() / "packs" / BUILTIN_PACK
 
 
 def load_rulebase(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleBase:

@@ -50,10 +50,11 @@ def copy_of(path: Path) -> dict[str, Any] | None:
 @cache
 def _copies(root: Path) -> dict[str, Any]:
     try:
-        files: dict[str, Any] = json.loads((root / SNAPSHOT).read_bytes())["files"]
+        files = json.loads((root / SNAPSHOT).read_bytes())["files"]
     except (OSError, ValueError, KeyError, TypeError):
-        return {}  # no copy (or not one we can read): every file is read as YAML
-    return files
+        files = None
+    # No copy, or not one this code wrote: every file is read as YAML.
+    return files if isinstance(files, dict) else {}
 
 
 @cache
