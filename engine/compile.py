@@ -20,13 +20,20 @@ if TYPE_CHECKING:
 _DURABLE_OP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "is_not": "$neq"}
 
 
-def durable_definition(rules: Iterable[CompiledRule], registry: FieldRegistry) -> dict[str, Any]:
+def durable_definition(rules: Iterable[CompiledRule], registry: FieldRegistry, strata: int) -> dict[str, Any]:
     """The ruleset as durable-rules' JSON (see ``_durable.py``)."""
     out: dict[str, Any] = {compiled.name: {"all": _compile_rule(compiled, registry)} for compiled in rules}
-    # Always fires, last: guarantees an action ran in every session (durable's
-    # delete_state frees uninitialised memory otherwise).
-    out["end"] = {"all": [{"e": {"t": "end"}}]}
+    # Always fires: guarantees an action ran in every session (durable's delete_state
+    # frees uninitialised memory otherwise). It waits for the last of the sentinels.
+    out["end"] = {"all": [{"e": {"$and": [{"t": "stage"}, {"n": strata}]} if strata else {"t": "end"}}]}
     return out
+
+
+def sentinels(strata: int) -> list[dict[str, Any]]:
+    """The facts asserted after the case fact, in order: one ``stage`` sentinel per
+    stratum, which the rules of that stratum and the end rule wait for; without strata,
+    an ``end`` fact for the end rule alone."""
+    return [{"t": "stage", "id": f"stage:{n}", "n": n} for n in range(1, strata + 1)] or [{"t": "end", "id": "end"}]
 
 
 def _compile_test(cond: Condition, registry: FieldRegistry) -> dict[str, Any]:

@@ -101,7 +101,7 @@ class RuleBase:
 
     def durable_definition(self) -> dict[str, Any]:
         """The ruleset as durable-rules' JSON (see ``compile.py``)."""
-        return durable_definition(self.rules, self.registry)
+        return durable_definition(self.rules, self.registry, self.strata)
 
 
 def builtin_pack_dir() -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .assemble import Tracer, assemble
 from .case import build_case
+from .compile import sentinels
 from .loader import FactsInput, parse_facts
 from .report import Lang, Report
 from .rulebase import CompiledRule, RuleBase, load_rulebase
@@ -32,8 +33,7 @@ class Engine:
         self._by_name = self.rulebase.by_name()
         # Serialised once: the sentinels and each rule's derived findings are the same
         # in every run, only the session id changes.
-        self._tail = [*(Prepared({"t": "stage", "id": f"stage:{n}", "n": n})
-                        for n in range(1, self.rulebase.strata + 1)), Prepared(_END)]
+        self._tail = [Prepared(fact) for fact in sentinels(self.rulebase.strata)]
         self._derived = {
             name: tuple(Prepared({"t": "finding", "id": f"finding:{c.finding}", "name": c.finding})
                         for c in compiled.rule.then if c.finding)
@@ -61,7 +61,7 @@ class Engine:
             # The activation's matched facts are the case fact and findings we asserted;
             # explanations read the same values from the case, so it is not decoded.
             compiled = by_name.get(name)
-            if compiled is None:  # the end sentinel
+            if compiled is None:  # the end rule
                 return ()
             firings.append(compiled)
             return derived[name]
@@ -73,8 +73,6 @@ class Engine:
         """Release the compiled rules inside durable-rules."""
         self._ruleset.close()
 
-
-_END = {"t": "end", "id": "end"}
 
 _default: Engine | None = None
 _default_lock = threading.Lock()

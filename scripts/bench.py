@@ -35,6 +35,7 @@ from typing import Any
 
 from backup_doctor.engine import Engine, _durable
 from backup_doctor.engine.case import build_case
+from backup_doctor.engine.compile import sentinels
 from backup_doctor.engine.loader import parse_facts
 
 # The floor drives durable-rules' C module directly, the very module the adapter uses,
@@ -287,7 +288,7 @@ def _host_rounds(conn: Any, definition_json: str, derived: dict[str, list[dict[s
         definition[name]["run"] = action(facts)
     definition["end"]["run"] = action([])
     host = Host({"bench-host": definition})
-    tail = [*({"t": "stage", "id": f"stage:{n}", "n": n} for n in range(1, strata + 1)), {"t": "end", "id": "end"}]
+    tail = sentinels(strata)
     rounds = 0
     while conn.recv() is not None:
         rounds += 1

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from backup_doctor.engine import Engine, RulePackError, diagnose
+from backup_doctor.engine import Engine, RulePackError, _durable, diagnose
 from backup_doctor.engine.rulebase import load_rulebase
 from backup_doctor.engine.ruletest import run_tests
 
@@ -75,6 +76,17 @@ def test_example_pack_passes_its_own_tests_with_full_coverage(repo_root: Path) -
     run = run_tests(Engine([pack]), [pack / "tests"], lambda r: r.pack == "corporate-proxy")
     assert run.failed == []
     assert run.coverage.full and run.coverage.rules_total == 3
+
+
+def test_pack_alone_without_chained_rules_diagnoses_run_after_run(tmp_path: Path) -> None:
+    # No rule consumes a finding, so there is no stage sentinel: the end rule then has
+    # an end fact of its own (see compile.py), and the reused session stays empty.
+    engine = Engine([_pack(tmp_path, TEXTS + "rules:" + _rule())], builtin=False)
+    assert engine.rulebase.strata == 0
+    for goal, found in [("backup", ["t-found"]), ("restore", []), ("backup", ["t-found"])]:
+        assert engine.diagnose({"schema_version": 1, "goal": goal}).ids()["findings"] == found
+        ruleset = engine._ruleset
+        assert json.loads(_durable._dre.get_facts(ruleset._handle, ruleset._sid)) == []
 
 
 def test_builtin_rule_id_clash_is_refused_without_replaces(tmp_path: Path) -> None:
