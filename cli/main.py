@@ -27,6 +27,7 @@ from ..engine.errors import DoctorError, EngineError, InputError, RulePackError
 from ..engine.loader import load_facts
 from ..engine.messages import say_in
 from .render import render
+from .usage import lang_in_args, localised
 
 EXIT_OK, EXIT_FAILED_CHECK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -55,11 +56,25 @@ def default_lang() -> str:
 
 
 class DoctorGroup(click.Group):
-    """Turns library errors into one line on stderr and the documented exit code."""
+    """Turns library errors into one line on stderr and the documented exit code, and
+    shows click's usage errors in the language asked for (see ``usage.py``)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        # --lang belongs to the commands, but a usage error may come before it is read.
+        lang = lang_in_args(args) or default_lang()
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise localised(exc, lang) from None
+        ctx.meta["usage_lang"] = lang
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise localised(exc, ctx.meta["usage_lang"], ctx) from None
         except DoctorError as exc:
             if ctx.meta.get("debug"):
                 raise

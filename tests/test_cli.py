@@ -140,6 +140,47 @@ def test_usage_error_is_exit_2(runner: CliRunner) -> None:
     assert "'pdf' is not one of" in result.stderr
 
 
+@pytest.mark.parametrize(("args", "error"), [
+    (["diagnose", "--lang", "ja"], "エラー: 引数 'FACT_FILE' がありません。"),
+    (["diagnose", "--lang=ja", "--format", "pdf", MIGRATE], "エラー: '--format' に使える値は text, markdown, json です。"),
+    (["diagnose", "--lang", "ja", "--explian", MIGRATE], "エラー: --explian というオプションはありません。 もしかして: --explain"),
+    (["diagnose", MIGRATE, "--lang", "ja", "--format"], "エラー: --format には値を続けて指定してください。"),
+    (["diagnose", "--lang", "ja", "--explain=yes", MIGRATE], "エラー: --explain は値を取りません"),
+    (["batch", "--lang", "ja", "-", "--jobs", "two"], "エラー: '--jobs' / '-j' には 1 から 64 までの整数を指定してください。"),
+    (["validate", "--lang", "ja", "a.json", "b.json", "--rules", "x"], "エラー: --rules というオプションはありません。"),
+    (["diagnos", "--lang", "ja", MIGRATE], "エラー: diagnos というコマンドはありません。 もしかして: diagnose"),
+    (["rules", "lint", "--lang", "ja", "--strictt"], "エラー: --strictt というオプションはありません。"),
+], ids=["missing-argument", "bad-choice", "unknown-option", "option-without-value", "flag-with-value", "bad-number",
+        "option-of-another-command", "unknown-command",
+        "subgroup"])
+def test_usage_errors_are_japanese_under_lang_ja(runner: CliRunner, args: list[str], error: str) -> None:
+    result = runner.invoke(cli, args, prog_name="backup-doctor")
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = error_lines(result.stderr)
+    # As click shows it: usage and where help is (when click knows the command), then
+    # the error, in Japanese.
+    command = {"rules": "backup-doctor rules lint", "diagnos": "backup-doctor"}.get(args[0], f"backup-doctor {args[0]}")
+    if len(lines) > 1:
+        assert lines[0].startswith(f"使い方: {command} [OPTIONS]")
+        assert lines[1] == f"'{command} --help' でヘルプを表示できます。"
+    assert lines[-1].startswith(error), lines
+
+
+def test_usage_errors_follow_the_locale_and_stay_clicks_own_in_english(runner: CliRunner,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    english = runner.invoke(cli, ["diagnose"])
+    assert english.exit_code == 2
+    assert error_lines(english.stderr)[-1] == "Error: Missing argument 'FACT_FILE'."
+    assert error_lines(runner.invoke(cli, ["diagnose", "--lang", "ja", "--lang", "en"]).stderr)[-1] == \
+        "Error: Missing argument 'FACT_FILE'."  # the last --lang wins, as click reads it
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    japanese = runner.invoke(cli, ["diagnose"])
+    assert japanese.exit_code == 2
+    assert error_lines(japanese.stderr)[-1] == "エラー: 引数 'FACT_FILE' がありません。"
+    # No arguments at all is not an error: the help, as ever.
+    assert "Usage: backup-doctor [OPTIONS] COMMAND" in runner.invoke(cli, [], prog_name="backup-doctor").output
+
+
 def test_bad_rule_pack_is_exit_2_naming_file_and_rule(runner: CliRunner, tmp_path: Path) -> None:
     pack = tmp_path / "ourdesk"
     pack.mkdir()
