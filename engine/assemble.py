@@ -25,14 +25,25 @@ Tracer = Callable[[TraceEvent], None]
 class _Concluded:
     # A plain class with slots: one is made per conclusion of every report, and a
     # dataclass with default factories took several times as long to build.
-    __slots__ = ("because", "paths", "tier")
+    __slots__ = ("because", "paths", "tier", "_own")
 
-    def __init__(self) -> None:
-        self.because: dict[str, None] = {}
+    def __init__(self, because: dict[str, None], paths: dict[str, None], tier: str | None) -> None:
+        self.because = because
         """Ids of the rules behind it, in order (a dict as an ordered set)."""
-        self.paths: dict[str, None] = {}
+        self.paths = paths
         """The fact paths those rules tested."""
-        self.tier: str | None = None
+        self.tier = tier
+        # Most conclusions come from one rule: until a second adds to them, the two
+        # dicts are that rule's own (read only), not copies.
+        self._own = False
+
+    def add(self, because: dict[str, None], paths: dict[str, None], tier: str | None) -> None:
+        if not self._own:
+            self.because, self.paths, self._own = dict(self.because), dict(self.paths), True
+        self.because.update(because)
+        self.paths.update(paths)
+        if tier is not None:
+            self.tier = tier if self.tier is None else min(self.tier, tier, key=TIER_ORDER.__getitem__)
 
 
 @dataclass(frozen=True)
@@ -76,13 +87,12 @@ def _conclude(rb: RuleBase, firings: list[CompiledRule]) -> dict[str, dict[str, 
                     because.update(findings[fid].because)
                     paths.update(findings[fid].paths)
         for kind, target, tier in rule.conclusions:
-            entry = found[kind].get(target)
+            concluded = found[kind]
+            entry = concluded.get(target)
             if entry is None:
-                entry = found[kind][target] = _Concluded()
-            entry.because.update(because)
-            entry.paths.update(paths)
-            if tier is not None:
-                entry.tier = min(entry.tier or tier, tier, key=TIER_ORDER.__getitem__)
+                concluded[target] = _Concluded(because, paths, tier)
+            else:
+                entry.add(because, paths, tier)
     return found
 
 
@@ -92,11 +102,11 @@ def assemble(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: Lang,
     fill = TextParams(rb, case, lang).fill
     fdefs, rdefs, cdefs = rb.findings, rb.recommendations, rb.caveats
 
-    findings = sorted(found["finding"].items(),
-                      key=lambda kv: (SEVERITY_ORDER[fdefs[kv[0]].severity], fdefs[kv[0]].order, kv[0]))
+    forder, rorder, corder = _order(rb)
+    findings = sorted(found["finding"].items(), key=lambda kv: forder[kv[0]])
     recs = sorted(found["recommendation"].items(),
-                  key=lambda kv: (TIER_ORDER[kv[1].tier or rdefs[kv[0]].tier], rdefs[kv[0]].order, kv[0]))
-    cavs = sorted(found["caveat"].items(), key=lambda kv: (cdefs[kv[0]].order, kv[0]))
+                  key=lambda kv: (TIER_ORDER[kv[1].tier or rdefs[kv[0]].tier], rorder[kv[0]]))
+    cavs = sorted(found["caveat"].items(), key=lambda kv: corder[kv[0]])
 
     fired = {compiled.id for compiled in firings}
     trace = _trace(rb, case, firings, lang) if (explain or tracer is not None) else []
@@ -132,6 +142,23 @@ def assemble(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: Lang,
         "knowledge": _knowledge_info(rb),
         "trace": trace if explain else [],
     })
+
+
+_SortKeys = dict[str, tuple[Any, ...]]
+
+
+def _order(rb: RuleBase) -> tuple[_SortKeys, _SortKeys, _SortKeys]:
+    """Sort keys of the findings, fixes and caveats by id, made once per rule base: a
+    finding's severity, then each one's ``order`` and id (a fix's tier goes first, per
+    report, since a rule may set it)."""
+    keys: tuple[_SortKeys, _SortKeys, _SortKeys] | None = rb.cache.get(_order)
+    if keys is None:
+        keys = rb.cache[_order] = (
+            {fid: (SEVERITY_ORDER[d.severity], d.order, fid) for fid, d in rb.findings.items()},
+            {rid: (d.order, rid) for rid, d in rb.recommendations.items()},
+            {cid: (d.order, cid) for cid, d in rb.caveats.items()},
+        )
+    return keys
 
 
 def _knowledge_info(rb: RuleBase) -> dict[str, Any]:

@@ -39,8 +39,10 @@ class _Test:
 @dataclass(frozen=True)
 class _RulePlan:
     rule_id: str
-    tests: tuple[int, ...]
-    """Indexes into :attr:`QuestionPlan.tests`, in the rule's order."""
+    tests: tuple[tuple[int, Predicate, tuple[str, ...], bool], ...]
+    """The rule's tests in its order, each as its index into :attr:`QuestionPlan.tests`
+    (where its verdict is kept for the case) and that test's predicate, paths and
+    ``shows_play``, unpacked for the loop that reads them."""
     ask_if_unknown: tuple[str, ...]
     weights: tuple[tuple[int, int, int], tuple[int, int, int]]
     """How much the rule's conclusion matters (blocking findings first, then the rest),
@@ -90,7 +92,8 @@ def _build_plan(rb: RuleBase) -> QuestionPlan:
                 tests.append(_Test(test.test, test.paths, cond.fact != "goal"))
             ids.append(index[key])
         importance = _importance(rb, compiled)
-        rules.append(_RulePlan(compiled.id, tuple(ids), tuple(compiled.rule.ask_if_unknown),
+        steps = tuple((i, tests[i].predicate, tests[i].paths, tests[i].shows_play) for i in ids)
+        rules.append(_RulePlan(compiled.id, steps, tuple(compiled.rule.ask_if_unknown),
                                ((1, *importance), (0, *importance))))
         for path in compiled.paths:
             tested_by.setdefault(path, set()).add(n)
@@ -166,8 +169,8 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
     matters (blocking causes first), then by the question's own order.
     """
     plan = question_plan(rb)
-    encoded, tests = case.engine, plan.tests
-    verdicts: list[Any] = [_NOT_JUDGED] * len(tests)
+    encoded = case.engine
+    verdicts: list[Any] = [_NOT_JUDGED] * len(plan.tests)
     best: dict[str, tuple[int, int, int]] = {}
     """Per unknown fact path: the best weight of a rule its answer could make fire."""
 
@@ -181,29 +184,25 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
     # A rule all of whose facts are known either fired or fails on one of them, so only
     # the rules testing an unknown fact are read. The outcome does not depend on the
     # order rules are read in: each fact keeps its best weight.
-    tested_by = plan.tested_by
-    candidates: set[int] = set()
-    for path in plan.tested.difference(encoded):
-        candidates.update(tested_by[path])
+    candidates: set[int] = set().union(*map(plan.tested_by.__getitem__, plan.tested.difference(encoded)))
     for n in candidates:
         rule = plan.rules[n]
         if rule.rule_id in fired:
             continue
         unknown: list[str] = []
         in_play = False
-        for i in rule.tests:
+        for i, predicate, paths, shows_play in rule.tests:
             verdict = verdicts[i]
             if verdict is _NOT_JUDGED:
-                verdict = verdicts[i] = tests[i].predicate(encoded, findings)
+                verdict = verdicts[i] = predicate(encoded, findings)
             if verdict is False:
                 break  # most rules that did not fire fail on a known fact: stop there
             if verdict is None:
-                paths = tests[i].paths
                 if len(paths) == 1:
                     unknown.append(paths[0])  # its one fact is unknown: that is why
                 else:
                     unknown.extend(p for p in paths if p not in encoded)
-            elif tests[i].shows_play:
+            elif shows_play:
                 in_play = True
         else:
             weight = rule.weights[in_play]
