@@ -1,7 +1,7 @@
 """click's usage errors (a missing argument, an unknown option, a bad choice) in Japanese.
 
 click words these itself, in English. Under ``--lang ja`` (or a Japanese locale) the
-clerk who reads reports in Japanese gets them in Japanese too: :func:`in_japanese`
+clerk who reads reports in Japanese gets them in Japanese too: :func:`localised`
 rewords the common kinds from the error's own fields (never from its English text);
 the rare others keep click's English after a Japanese "エラー:". Under English
 nothing changes: click shows its own message.
