@@ -184,7 +184,10 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
     # A rule all of whose facts are known either fired or fails on one of them, so only
     # the rules testing an unknown fact are read. The outcome does not depend on the
     # order rules are read in: each fact keeps its best weight.
-    candidates: set[int] = set().union(*map(plan.tested_by.__getitem__, plan.tested.difference(encoded)))
+    tested_by = plan.tested_by
+    candidates: set[int] = set()
+    for path in plan.tested.difference(encoded):
+        candidates.update(tested_by[path])
     for n in candidates:
         rule = plan.rules[n]
         if rule.rule_id in fired:
