@@ -170,12 +170,8 @@ class DurableRuleset:
 
 
 def _text(fact: Prepared | dict[str, Any], sid: str) -> str:
-    if isinstance(fact, Prepared):
-        return fact.json(sid)
-    if not fact or "sid" in fact:
-        return _encode(dict(fact, sid=sid))
-    # The case fact, once per diagnosis: the sid is appended to its text, as Prepared does.
-    return _encode(fact)[:-1] + ', "sid": "' + sid + '"}'
+    # A plain dict (the case fact, once per diagnosis) costs no more prepared for one use.
+    return (fact if isinstance(fact, Prepared) else Prepared(fact)).json(sid)
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
