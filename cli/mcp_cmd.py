@@ -33,12 +33,13 @@ def mcp_cmd(lang: str, rules_dirs: tuple[Path, ...]) -> None:
     without it, exits 2 with one line saying so.
     """
     try:
-        from .chatbot import serve_stdio
-    except ModuleNotFoundError as exc:
-        if (exc.name or "").split(".")[0] not in ("mcp", "mcp_types"):
-            raise
+        # The SDK itself first: the server's other imports (anyio …) come with it.
+        import mcp  # noqa: F401
+    except ModuleNotFoundError:
         click.echo(_NO_EXTRA[lang], err=True)
         sys.exit(EXIT_INPUT)
+    from .chatbot import serve_stdio
+
     # Built before serving: a bad --rules pack is a one-line error and exit 2, not a
     # server that fails every call.
     serve_stdio(Engine(rules_dirs), default_lang=lang)

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -222,6 +223,21 @@ def test_an_engine_failure_is_a_clear_tool_error(error: Exception, example: Any,
     assert ("ZeroDivisionError" if isinstance(error, EngineError) else "KeyError") in text
 
 
+def test_a_diagnosis_that_does_not_end_is_a_tool_error_not_a_hang(example: Any,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import backup_doctor.cli.chatbot.server as chatbot_server
+
+    def stuck(*args: object, **kwargs: object) -> None:
+        time.sleep(3)
+
+    server = DoctorServer(Engine())
+    monkeypatch.setattr(Engine, "diagnose", stuck)
+    monkeypatch.setattr(chatbot_server, "RUN_TIMEOUT_S", 0.1)
+    result = memory(server, "diagnose", {"facts": example("restore-newer-ios")})
+    assert result.is_error is True
+    assert result.content[0].text.startswith("internal error") and "did not end" in result.content[0].text
+
+
 # --------------------------------------------------------------------------- the installed command
 
 
@@ -264,7 +280,8 @@ def test_the_installed_command_serves_over_stdio(examples_dir: Path, engine: Eng
 
 _WITHOUT_MCP = """
 import sys
-sys.modules["mcp"] = None  # as if the extra were not installed
+for name in ("mcp", "mcp_types", "anyio"):  # as if the extra (and what it brings) were not installed
+    sys.modules[name] = None
 from backup_doctor.cli import main
 sys.argv = ["backup-doctor", *sys.argv[1:]]
 main()

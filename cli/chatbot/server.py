@@ -79,6 +79,8 @@ class DoctorServer:
         except TimeoutError:
             log.error("tool %s: no answer after %s s", name, RUN_TIMEOUT_S)
             return _error(internal_text(in_lang(TEXTS["timeout"], lang), lang))
+        except InputError as exc:  # an input check of the engine's that no tool above expected
+            return _error(problem_text(exc, lang, "fix_arguments"))
         except EngineError as exc:
             log.error("tool %s: %s", name, exc)
             return _error(internal_text(exc.render(lang), lang))
