@@ -8,17 +8,17 @@ heading, an HTML tag or a live link to the note pasted into a ticket. Two target
   overrides and isolates, and the line and paragraph separators become a visible
   escape (``\\x1b``, ``\\u202e``); a line break in the text becomes ``\\n``, so the
   text stays on the line where the renderer put it and cannot fake a new section.
-  Everything else (Japanese, emoji with their joiners, tabs excepted) is left as it is.
-- :func:`for_markdown`: the same, then every character with a meaning in CommonMark or
-  GitHub Markdown is backslash-escaped, so the text reads as written and adds no
-  structure. :func:`markdown_code_block` fences a block with a fence longer than any
-  run of backticks in it, so the content cannot close it.
+  Everything else (Japanese, accents, emoji with their joiners) is left as it is,
+  backslashes too: ``\\x1b`` on screen may also be those four characters typed in the
+  ticket. Applying it twice changes nothing.
+- :func:`for_markdown`: the same, then the characters that make structure in CommonMark
+  or GitHub Markdown are backslash-escaped, so the text renders as written and adds
+  none. :func:`markdown_code_block` fences lines with a fence longer than any run of
+  backticks in them, so the content cannot close it.
 
-Both are idempotent on their own output only for :func:`for_terminal` (a backslash is
-left as it is there, so ``\\x1b`` in the output may also be those four characters
-typed in the ticket). Used by the CLI renderers and by :meth:`DoctorError.render`; a
-service reuses :func:`for_markdown` (no click here, nothing but the standard library).
-See docs/guarantees.md, "Untrusted text".
+Used by the CLI renderers and by :meth:`DoctorError.render`; a service can reuse
+:func:`for_markdown` (nothing here but the standard library: no click). See
+docs/guarantees.md, "Untrusted text".
 """
 
 from __future__ import annotations
@@ -113,15 +113,9 @@ def markdown_code_block(lines: list[str], info: str = "") -> list[str]:
     as it is, controls made visible (:func:`for_terminal`).
     """
     body = [for_terminal(line) for line in lines]
-    fence = "`" * max(3, _longest_run(body, "`") + 1)
+    longest = max((len(run) for line in body for run in _BACKTICKS.findall(line)), default=0)
+    fence = "`" * max(3, longest + 1)
     return [fence + info, *body, fence]
 
 
-def _longest_run(lines: list[str], ch: str) -> int:
-    best = 0
-    for line in lines:
-        run = 0
-        for c in line:
-            run = run + 1 if c == ch else 0
-            best = max(best, run)
-    return best
+_BACKTICKS = re.compile("`+")
