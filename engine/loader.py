@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..facts.models import FactFile
 from .errors import FactSchemaError, InputError, Problem
-from .messages import Msg, choices, json_detail, say
+from .messages import Msg, choices, json_detail, say, unknown_detail
 from .suggest import closest
 
 MAX_FACT_FILE_BYTES = 1_048_576
@@ -225,9 +225,12 @@ def _problem(err: Any) -> Problem:
     elif kind == "used_over_plan":
         path = path + ".used_gb" if path else "account.used_gb"
         message = say("used_over_plan", **ctx)
+    elif kind == "after_today":
+        path, accepted = "backup.last_success", say("on_or_before", limit=ctx["limit"])
+        message = say("after_today" if ctx["given"] else "after_system_today", date=ctx["date"], today=ctx["today"])
     else:
         # A kind this list does not know yet: pydantic's own English words, flagged in Japanese.
-        message = say("invalid", detail=err["msg"])
+        message = say("invalid", detail=unknown_detail(err["msg"]))
     return Problem(path, message, accepted)
 
 
