@@ -12,7 +12,7 @@ durable-rules judges absence against the facts present at that moment.
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,13 +26,16 @@ from .errors import Problem, RulePackError
 from .evaluate import CompiledCondition, compile_condition
 from .fields import Encoder, FieldRegistry, FieldSpec, build_registry
 from .knowledge import Knowledge, load_knowledge
+from .limits import MAX_PACK_FILES, MAX_RULES, MAX_RULES_PER_PACK, NUMBER_MAX, NUMBER_MIN
 from .messages import say
+from .network import Overflow, overflows
 from .packs import (
     CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
     read_pack_file,
 )
 from .suggest import closest
 from .texts import NAMES as PLACEHOLDERS  # the {name}s a text may use
+from .texts import placeholder_problems
 
 BUILTIN_PACK = "core"
 
@@ -43,8 +46,6 @@ _OPS_FOR_KIND = {
     "text": {"is", "is_not", "in", "not_in", "known"},
 }
 _ORDERED_OPS = {"lt", "le", "gt", "ge"}
-
-_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class RuleBase:
     packs: tuple[str, ...]
     definition_origin: dict[str, str] = field(default_factory=dict)
     """``kind:id`` -> ``file:line`` where it was defined (for errors and the catalogue)."""
+    definition: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The ruleset as durable-rules' JSON, compiled (and its shape checked) at load."""
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     """What report assembly derives from the rules alone, built on first use and kept:
     per-rule effects (assemble.py), the question plan and ``Question`` objects (questions.py)."""
@@ -101,7 +104,7 @@ class RuleBase:
 
     def durable_definition(self) -> dict[str, Any]:
         """The ruleset as durable-rules' JSON (see ``compile.py``)."""
-        return durable_definition(self.rules, self.registry, self.strata)
+        return self.definition or durable_definition(self.rules, self.registry, self.strata)
 
 
 def builtin_pack_dir() -> Path:
@@ -137,11 +140,25 @@ class _Merger:
         files = sorted(d.glob("*.yaml")) + sorted(d.glob("*.yml"))
         if not files:
             raise RulePackError(say("pack_folder_empty"), source=str(d))
+        if len(files) > MAX_PACK_FILES:
+            raise RulePackError(f"holds {len(files)} .yaml files; a rule pack may have at most {MAX_PACK_FILES}",
+                                source=str(d))
         self.packs.append(str(d))
         pack_name = d.name
+        before = len(self.rules)
         for path in files:
-            pack, lines = read_pack_file(path)
+            # A custom pack's links are followed only to files inside its folder.
+            pack, lines = read_pack_file(path, inside=d if custom else None)
+            if len(self.rules) - before + len(pack.rules) > MAX_RULES_PER_PACK:
+                first = pack.rules[MAX_RULES_PER_PACK - (len(self.rules) - before)]
+                raise RulePackError("too many rules", [Problem(
+                    f"{path}:{lines.get(first.id, 0)}",
+                    f"rule {first.id}: past the {MAX_RULES_PER_PACK:,} rules one pack may have",
+                    accepted="split the pack into several folders, each given with --rules")], source=str(d))
             self._add_file(pack, lines, path, pack_name, custom)
+        if len(self.rules) > MAX_RULES:
+            raise RulePackError(f"the loaded packs hold {len(self.rules):,} rules; at most {MAX_RULES:,} may be "
+                                "loaded together", source=str(d))
 
     def _add_file(self, pack: PackFile, lines: dict[str, int], path: Path, pack_name: str, custom: bool) -> None:
         replaces = set(pack.replaces)
@@ -192,12 +209,19 @@ class _Merger:
                          tuple(sorted({p for c in rule.when for p in c.fact_paths()})))
             for i, (rule, pack, path, line) in enumerate(self.rules.values())
         )
+        top = max(strata.values(), default=0)
+        definition = durable_definition(compiled, self.registry, top)
+        # Refused here, before durable-rules builds anything: past these bounds it hangs.
+        by_name = {c.name: c for c in compiled}
+        too_full = [_overflow_problem(o, by_name[o.rule]) for o in overflows(definition) if o.rule in by_name]
+        if too_full:
+            raise RulePackError(f"{len(too_full)} problem(s) in the rule packs", too_full)
         return RuleBase(
             rules=compiled,
             findings=self.defs["findings"], recommendations=self.defs["recommendations"],
             caveats=self.defs["caveats"], questions=self.defs["questions"], principles=self.defs["principles"],
             registry=self.registry, knowledge=self.knowledge,
-            strata=max(strata.values(), default=0), packs=tuple(self.packs), definition_origin=self.origin,
+            strata=top, packs=tuple(self.packs), definition_origin=self.origin, definition=definition,
         )
 
     # -- checks ---------------------------------------------------------------------
@@ -281,11 +305,9 @@ class _Merger:
             for key, definition in self.defs[kind].items():
                 where = self.origin[f"{kind}:{key}"]
                 for text in _texts(definition):
-                    for name in _PLACEHOLDER_RE.findall(text):
-                        if name not in PLACEHOLDERS:
-                            self.problems.append(Problem(
-                                where, f"{kind[:-1]} {key}: unknown placeholder {{{name}}}",
-                                suggestion=closest(name, PLACEHOLDERS)))
+                    for message, suggestion in placeholder_problems(text):
+                        self.problems.append(Problem(where, f"{kind[:-1]} {key}: {message}",
+                                                     accepted=_PLACEHOLDERS_ACCEPTED, suggestion=suggestion))
                 steps = getattr(definition, "steps", None)
                 if isinstance(steps, StepVariants):
                     spec = self.registry.get(steps.by)
@@ -363,11 +385,56 @@ def _literal_problem(spec: FieldSpec, value: Any) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return f"{value!r} is not a number"
+    return _number_problem(spec, value)
+
+
+def _number_problem(spec: FieldSpec, value: float) -> str | None:
+    # durable-rules refuses floats written in exponent form (1e-05, 1e+16), and nan and
+    # inf; a value the field's encoding rounds away would make a rule that never fires.
+    if not math.isfinite(value):
+        return f"{value!r} is not a finite number"
+    size = abs(value)
+    if size and not NUMBER_MIN <= size <= NUMBER_MAX:
+        return f"{value!r} is out of range"
+    scaled = value * (1000 if spec.kind == "gb" else 1)
+    if isinstance(value, float) and abs(scaled - round(scaled, 3 if spec.kind != "gb" else 0)) > 1e-9 * max(1, size):
+        return f"{value!r} is finer than this field is compared ({'1 MB' if spec.kind == 'gb' else '3 decimals'})"
     return None
+
+
+_PLACEHOLDERS_ACCEPTED = "{name} with a name listed in docs/rule-authoring.md §5, and {{ or }} for a brace"
+
+
+def _overflow_problem(o: Overflow, rule: CompiledRule) -> Problem:
+    where, head = f"{rule.file}:{rule.line}", f"rule {rule.id}: "
+    if o.what == "units":
+        return Problem(where, head + f"its fact conditions need {o.count} grouping units; the engine takes at most "
+                       f"{o.limit} (2 for the rule, 2 per fact condition, 2 more per 'in' and per 'any')",
+                       accepted="fewer conditions, or two rules chained through a finding")
+    if o.what == "branches":
+        return Problem(where, head + f"{o.count} different tests ({o.test} among them) follow the same preceding "
+                       f"conditions across the loaded rules; the engine takes at most {o.limit} (durable-rules "
+                       "hangs at 512)", accepted="fewer different values on one fact: ranges (lt, ge …) instead of "
+                       "single values, or fewer rules")
+    if o.what == "presence":
+        return Problem(where, head + f"{o.count} 'known: false' tests and 'in'/'any' alternatives join after the same "
+                       f"test on {o.test}; the engine takes at most {o.limit} (durable-rules fails at 128)",
+                       accepted="fewer rules with the same alternatives, or one rule concluding a finding the "
+                       "others use")
+    if o.what == "stack":
+        return Problem(where, head + f"one fact could make the engine hold {o.count} tests pending at once (counted "
+                       f"high; the built-in pack needs 48); it takes at most {o.limit} (durable-rules crashes at 64). "
+                       f"Alternatives of 'in'/'any' and tests of different fields after the same test (here {o.test}) "
+                       "add up", accepted="fewer rules with the same 'in' list or the same 'any' (conclude a finding "
+                       "once and use it), or fewer different fields tested first")
+    return Problem(where, head + f"{o.count} rules end on the very same test ({o.test}); the engine takes at most "
+                   f"{o.limit} (durable-rules fails at 256)",
+                   accepted="fewer rules with the same conditions, the same needed finding, or the same stage")
 
 
 def _accepted(spec: FieldSpec) -> str:
     return {
         "bool": "true or false", "flag": "true", "enum": ", ".join(spec.values), "text": "text",
         "version": 'a version string such as "16.10"',
-    }.get(spec.kind, "a number")
+    }.get(spec.kind, f"a finite number, 0 or from {NUMBER_MIN:g} to {NUMBER_MAX:.0e} in size"
+                     + (", at most 3 decimals (1 MB)" if spec.kind == "gb" else ", at most 3 decimals"))
