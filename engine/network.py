@@ -26,10 +26,10 @@ _GROUPS = ("$and", "$or")
 class _Node:
     test: str
     """The fact path (or fact type) this node tests, for messages."""
-    branches: dict[Any, tuple[_Node, str]] = field(default_factory=dict)
+    branches: dict[tuple[str, str, str], tuple[_Node, str]] = field(default_factory=dict)
     """Followers in durable's hash table (512 slots): one per different test, with the
     rule that brought it."""
-    nex: dict[Any, _Node] = field(default_factory=dict)
+    nex: dict[tuple[str, str, str], _Node] = field(default_factory=dict)
     listed: list[str] = field(default_factory=list)
     """Entries of durable's list of 128, by rule: each new ``$nex`` follower, and a
     link for each ``$or`` alternative (``in``, ``any``) ending on this node."""
