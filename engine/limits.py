@@ -52,7 +52,7 @@ MAX_RULES_PER_TEST = 200
 same needed finding, or the same stage of ``not_finding`` (durable-rules: a list of 256)."""
 MAX_STACK = 60
 """Nodes durable-rules' evaluation of one fact may have pending at once, counted high
-(``network.py``; the built-in pack needs 48): 64 rules with the same ``in`` list on one
+(``network.py``; the built-in pack needs 35): 64 rules with the same ``in`` list on one
 field made durable fail its stack (error 303), then crash the process when the session
 was deleted; 63 ran."""
 MAX_PATTERN_UNITS = 31

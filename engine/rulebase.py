@@ -423,7 +423,7 @@ def _overflow_problem(o: Overflow, rule: CompiledRule) -> Problem:
                        "others use")
     if o.what == "stack":
         return Problem(where, head + f"one fact could make the engine hold {o.count} tests pending at once (counted "
-                       f"high; the built-in pack needs 48); it takes at most {o.limit} (durable-rules crashes at 64). "
+                       f"high; the built-in pack needs 35); it takes at most {o.limit} (durable-rules crashes at 64). "
                        f"Alternatives of 'in'/'any' and tests of different fields after the same test (here {o.test}) "
                        "add up", accepted="fewer rules with the same 'in' list or the same 'any' (conclude a finding "
                        "once and use it), or fewer different fields tested first")

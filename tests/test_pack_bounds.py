@@ -281,3 +281,18 @@ def test_too_many_files_in_one_pack(tmp_path: Path) -> None:
     for i in range(100):
         (folder / f"x{i:03}.yaml").write_text("{}\n", encoding="utf-8")
     assert "holds 101 .yaml files; a rule pack may have at most 100" in _refusal(folder)
+
+
+def test_many_rules_may_share_an_in_list_on_a_choice_field(tmp_path: Path) -> None:
+    # An enum's 'in' is compiled as the values it leaves out, shared by every rule, so
+    # it does not add to durable's evaluation stack as a list of alternatives would.
+    rules = [_rule(f"R-wifi{i}", "{fact: network.wifi_kind, in: [tethering, public]}", "{fact: goal, is: backup}")
+             for i in range(100)]
+    folder = _pack(tmp_path, rules)
+    engine = Engine(rules=[folder])
+    for kind, fires in (("tethering", True), ("public", True), ("home", False), (None, False)):
+        network = {"connection": "wifi", "wifi_kind": kind} if kind else {"connection": "wifi"}
+        report = engine.diagnose({**FACTS, "network": network}, explain=True)
+        fired = {e.rule_id for e in report.trace if e.op == "fire"}
+        assert ({f"R-wifi{i}" for i in range(100)} <= fired) is fires, kind
+        assert not fired & {f"R-wifi{i}" for i in range(100)} or fires
