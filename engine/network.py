@@ -57,6 +57,7 @@ class Overflow:
 class _Walk:
     def __init__(self) -> None:
         self.nodes = [_Node("")]
+        self.units = 0
         self.depth: dict[int, tuple[int, _Node | None]] = {}
 
     def stack(self, node: _Node) -> int:
@@ -93,6 +94,9 @@ class _Walk:
 
     def alpha(self, expr: dict[str, Any], parent: _Node, rule: str) -> _Node:
         ((name, value),) = expr.items()
+        if name in _GROUPS:
+            # Each group takes two entries of the pattern's expression sequence (32 slots).
+            self.units += 2
         if name == "$and":
             node = parent
             for sub in value:
@@ -110,7 +114,9 @@ class _Walk:
             ((prop, operand),) = value.items()
         else:
             name, prop, operand = "$eq", name, value
-        key = (name, prop, json.dumps(operand, sort_keys=True))
+        # durable compares values by type and content (1 is not true); a reference
+        # ({"$m": path}) is a dict, written out to be hashable.
+        key = (name, prop, json.dumps(operand) if isinstance(operand, dict) else f"{type(operand).__name__}:{operand!r}")
         if name == "$nex":
             if key not in parent.nex:
                 parent.nex[key] = self._new(prop, rule)
@@ -126,25 +132,16 @@ class _Walk:
         return node
 
 
-def _units(expr: Any) -> int:
-    """Entries of durable's expression sequence (32 slots) a pattern takes: two per group."""
-    if isinstance(expr, dict):
-        return sum((2 if k in _GROUPS else 0) + _units(v) for k, v in expr.items())
-    if isinstance(expr, list):
-        return sum(_units(v) for v in expr)
-    return 0
-
-
 def overflows(definition: dict[str, Any]) -> list[Overflow]:
     """Every table the network of *definition* would fill past its bound."""
     walk, out = _Walk(), []
     for rule, body in definition.items():
         for pattern in body["all"]:
             (expr,) = pattern.values()
-            units = _units(expr)
-            if units > MAX_PATTERN_UNITS:
-                out.append(Overflow(rule, "", units, MAX_PATTERN_UNITS, "units"))
+            walk.units = 0
             walk.alpha(expr, walk.nodes[0], rule).rules.append(rule)
+            if walk.units > MAX_PATTERN_UNITS:
+                out.append(Overflow(rule, "", walk.units, MAX_PATTERN_UNITS, "units"))
     height = walk.stack(walk.nodes[0])
     if height > MAX_STACK:
         order = {rule: i for i, rule in enumerate(definition) if rule != "end"}
