@@ -12,6 +12,8 @@ overrunning the others reads past their tables.
 
 from __future__ import annotations
 
+import math
+
 MAX_FILE_BYTES = 1_048_576
 """Bytes in one pack file (1 MiB, as for a fact file); the built-in files are under 20 KB."""
 MAX_PACK_FILES = 100
@@ -58,3 +60,18 @@ was deleted; 63 ran."""
 MAX_PATTERN_UNITS = 31
 """Grouping units one rule's fact conditions may use (durable-rules: error 113 at 32):
 2 for the rule, 2 per fact condition, 2 more for each ``in`` and each ``any``."""
+
+
+def number_problem(kind: str, value: float) -> str | None:
+    """Why *value* cannot be a number in a condition on a field of *kind*, or None."""
+    # durable-rules refuses floats written in exponent form (1e-05, 1e+16), and nan and
+    # inf; a value the field's encoding rounds away would make a rule that never fires.
+    if not math.isfinite(value):
+        return f"{value!r} is not a finite number"
+    size = abs(value)
+    if size and not NUMBER_MIN <= size <= NUMBER_MAX:
+        return f"{value!r} is out of range"
+    scaled = value * (1000 if kind == "gb" else 1)
+    if isinstance(value, float) and abs(scaled - round(scaled, 3 if kind != "gb" else 0)) > 1e-9 * max(1, size):
+        return f"{value!r} is finer than this field is compared ({'1 MB' if kind == 'gb' else '3 decimals'})"
+    return None

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import Problem
 from .limits import MAX_BRANCHES, MAX_PATTERN_UNITS, MAX_PRESENCE_BRANCHES, MAX_RULES_PER_TEST, MAX_STACK
 
 _GROUPS = ("$and", "$or")
@@ -51,7 +52,36 @@ class Overflow:
     count: int
     limit: int
     what: str
-    """``branches``, ``presence``, ``rules`` (see ``limits.py``) or ``units``."""
+    """``branches``, ``presence``, ``rules``, ``stack`` or ``units`` (see ``limits.py``)."""
+
+    def problem(self, where: str, rule_id: str) -> Problem:
+        """The overflow as a load problem at *where* (``file:line``) of rule *rule_id*."""
+        message, accepted = _PROBLEMS[self.what]
+        return Problem(where, f"rule {rule_id}: " + message.format(count=self.count, limit=self.limit, test=self.test),
+                       accepted=accepted)
+
+
+_PROBLEMS = {
+    "units": ("its fact conditions need {count} grouping units; the engine takes at most {limit} (2 for the rule, "
+              "2 per fact condition, 2 more per 'in' and per 'any')",
+              "fewer conditions, or two rules chained through a finding"),
+    "branches": ("{count} different tests ({test} among them) follow the same preceding conditions across the "
+                 "loaded rules; the engine takes at most {limit} (durable-rules hangs at 512)",
+                 "fewer different values on one fact: ranges (lt, ge …) instead of single values, or fewer rules"),
+    "presence": ("{count} 'known: false' tests and 'in'/'any' alternatives join after the same test on {test}; "
+                 "the engine takes at most {limit} (durable-rules fails at 128)",
+                 "fewer rules with the same alternatives, or one rule concluding a finding the others use"),
+    "stack": ("one fact could make the engine hold {count} tests pending at once (counted high; the built-in pack "
+              "needs 35); it takes at most {limit} (durable-rules crashes at 64). Alternatives of 'in'/'any' and "
+              "tests of different fields after the same test (here {test}) add up",
+              "fewer rules with the same 'in' list or the same 'any' (conclude a finding once and use it), or "
+              "fewer different fields tested first"),
+    "rules": ("{count} rules end on the very same test ({test}); the engine takes at most {limit} "
+              "(durable-rules fails at 256)",
+              "fewer rules with the same conditions, the same needed finding, or the same stage"),
+}
+"""Each overflow's message (a template of our own: the values are numbers and a field
+path) and what would be accepted."""
 
 
 class _Walk:
@@ -116,7 +146,8 @@ class _Walk:
             name, prop, operand = "$eq", name, value
         # durable compares values by type and content (1 is not true); a reference
         # ({"$m": path}) is a dict, written out to be hashable.
-        key = (name, prop, json.dumps(operand) if isinstance(operand, dict) else f"{type(operand).__name__}:{operand!r}")
+        shown = json.dumps(operand) if isinstance(operand, dict) else f"{type(operand).__name__}:{operand!r}"
+        key = (name, prop, shown)
         if name == "$nex":
             if key not in parent.nex:
                 parent.nex[key] = self._new(prop, rule)

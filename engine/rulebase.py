@@ -12,7 +12,6 @@ durable-rules judges absence against the facts present at that moment.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,9 +25,9 @@ from .errors import Problem, RulePackError
 from .evaluate import CompiledCondition, compile_condition
 from .fields import Encoder, FieldRegistry, FieldSpec, build_registry
 from .knowledge import Knowledge, load_knowledge
-from .limits import MAX_PACK_FILES, MAX_RULES, MAX_RULES_PER_PACK, NUMBER_MAX, NUMBER_MIN
-from .messages import say
-from .network import Overflow, overflows
+from .limits import MAX_PACK_FILES, MAX_RULES, MAX_RULES_PER_PACK, NUMBER_MAX, NUMBER_MIN, number_problem
+from .messages import Msg, say
+from .network import overflows
 from .packs import (
     CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
     read_pack_file,
@@ -141,7 +140,8 @@ class _Merger:
         if not files:
             raise RulePackError(say("pack_folder_empty"), source=str(d))
         if len(files) > MAX_PACK_FILES:
-            raise RulePackError(f"holds {len(files)} .yaml files; a rule pack may have at most {MAX_PACK_FILES}",
+            raise RulePackError(Msg(f"holds {len(files)} .yaml files; a rule pack may have at most {MAX_PACK_FILES}",
+                                    f".yaml ファイルが {len(files)} 個あります。1 つのルールパックには {MAX_PACK_FILES} 個までです"),
                                 source=str(d))
         self.packs.append(str(d))
         pack_name = d.name
@@ -151,14 +151,15 @@ class _Merger:
             pack, lines = read_pack_file(path, inside=d if custom else None)
             if len(self.rules) - before + len(pack.rules) > MAX_RULES_PER_PACK:
                 first = pack.rules[MAX_RULES_PER_PACK - (len(self.rules) - before)]
-                raise RulePackError("too many rules", [Problem(
+                raise RulePackError(Msg("too many rules", "ルールが多すぎます"), [Problem(
                     f"{path}:{lines.get(first.id, 0)}",
                     f"rule {first.id}: past the {MAX_RULES_PER_PACK:,} rules one pack may have",
                     accepted="split the pack into several folders, each given with --rules")], source=str(d))
             self._add_file(pack, lines, path, pack_name, custom)
         if len(self.rules) > MAX_RULES:
-            raise RulePackError(f"the loaded packs hold {len(self.rules):,} rules; at most {MAX_RULES:,} may be "
-                                "loaded together", source=str(d))
+            raise RulePackError(Msg(f"the loaded packs hold {len(self.rules):,} rules; at most {MAX_RULES:,} may be "
+                                    "loaded together", f"読み込んだパックのルールが {len(self.rules):,} 個あります。"
+                                    f"同時に読み込めるのは {MAX_RULES:,} 個までです"), source=str(d))
 
     def _add_file(self, pack: PackFile, lines: dict[str, int], path: Path, pack_name: str, custom: bool) -> None:
         replaces = set(pack.replaces)
@@ -213,7 +214,8 @@ class _Merger:
         definition = durable_definition(compiled, self.registry, top)
         # Refused here, before durable-rules builds anything: past these bounds it hangs.
         by_name = {c.name: c for c in compiled}
-        too_full = [_overflow_problem(o, by_name[o.rule]) for o in overflows(definition) if o.rule in by_name]
+        too_full = [o.problem(f"{by_name[o.rule].file}:{by_name[o.rule].line}", by_name[o.rule].id)
+                    for o in overflows(definition) if o.rule in by_name]
         if too_full:
             raise RulePackError(f"{len(too_full)} problem(s) in the rule packs", too_full)
         return RuleBase(
@@ -385,51 +387,10 @@ def _literal_problem(spec: FieldSpec, value: Any) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return f"{value!r} is not a number"
-    return _number_problem(spec, value)
-
-
-def _number_problem(spec: FieldSpec, value: float) -> str | None:
-    # durable-rules refuses floats written in exponent form (1e-05, 1e+16), and nan and
-    # inf; a value the field's encoding rounds away would make a rule that never fires.
-    if not math.isfinite(value):
-        return f"{value!r} is not a finite number"
-    size = abs(value)
-    if size and not NUMBER_MIN <= size <= NUMBER_MAX:
-        return f"{value!r} is out of range"
-    scaled = value * (1000 if spec.kind == "gb" else 1)
-    if isinstance(value, float) and abs(scaled - round(scaled, 3 if spec.kind != "gb" else 0)) > 1e-9 * max(1, size):
-        return f"{value!r} is finer than this field is compared ({'1 MB' if spec.kind == 'gb' else '3 decimals'})"
-    return None
+    return number_problem(spec.kind, value)
 
 
 _PLACEHOLDERS_ACCEPTED = "{name} with a name listed in docs/rule-authoring.md §5, and {{ or }} for a brace"
-
-
-def _overflow_problem(o: Overflow, rule: CompiledRule) -> Problem:
-    where, head = f"{rule.file}:{rule.line}", f"rule {rule.id}: "
-    if o.what == "units":
-        return Problem(where, head + f"its fact conditions need {o.count} grouping units; the engine takes at most "
-                       f"{o.limit} (2 for the rule, 2 per fact condition, 2 more per 'in' and per 'any')",
-                       accepted="fewer conditions, or two rules chained through a finding")
-    if o.what == "branches":
-        return Problem(where, head + f"{o.count} different tests ({o.test} among them) follow the same preceding "
-                       f"conditions across the loaded rules; the engine takes at most {o.limit} (durable-rules "
-                       "hangs at 512)", accepted="fewer different values on one fact: ranges (lt, ge …) instead of "
-                       "single values, or fewer rules")
-    if o.what == "presence":
-        return Problem(where, head + f"{o.count} 'known: false' tests and 'in'/'any' alternatives join after the same "
-                       f"test on {o.test}; the engine takes at most {o.limit} (durable-rules fails at 128)",
-                       accepted="fewer rules with the same alternatives, or one rule concluding a finding the "
-                       "others use")
-    if o.what == "stack":
-        return Problem(where, head + f"one fact could make the engine hold {o.count} tests pending at once (counted "
-                       f"high; the built-in pack needs 35); it takes at most {o.limit} (durable-rules crashes at 64). "
-                       f"Alternatives of 'in'/'any' and tests of different fields after the same test (here {o.test}) "
-                       "add up", accepted="fewer rules with the same 'in' list or the same 'any' (conclude a finding "
-                       "once and use it), or fewer different fields tested first")
-    return Problem(where, head + f"{o.count} rules end on the very same test ({o.test}); the engine takes at most "
-                   f"{o.limit} (durable-rules fails at 256)",
-                   accepted="fewer rules with the same conditions, the same needed finding, or the same stage")
 
 
 def _accepted(spec: FieldSpec) -> str:
