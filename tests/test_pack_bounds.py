@@ -52,7 +52,8 @@ def _pack(tmp_path: Path, rules: list[str], name: str = "pack") -> Path:
 def _engine(folder: Path, storage: float = 5) -> str:
     """Build an engine on *folder* and diagnose once, in a child process under a timeout."""
     proc = subprocess.run([sys.executable, "-c", _ENGINE, str(folder), str(storage)], capture_output=True,
-                          text=True, timeout=TIMEOUT, check=False, env={**os.environ, "MALLOC_PERTURB_": "170"})
+                          text=True, timeout=TIMEOUT, check=False, cwd=folder.parent,
+                          env={**os.environ, "MALLOC_PERTURB_": "170"})
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     return proc.stdout
@@ -61,7 +62,7 @@ def _engine(folder: Path, storage: float = 5) -> str:
 def _lint(folder: Path) -> subprocess.CompletedProcess[str]:
     command = Path(sys.executable).parent / "backup-doctor"
     return subprocess.run([str(command), "rules", "lint", str(folder)], capture_output=True, text=True,
-                          timeout=TIMEOUT, check=False)
+                          timeout=TIMEOUT, check=False, cwd=folder.parent)
 
 
 def _refusal(folder: Path) -> str:
@@ -230,7 +231,7 @@ def test_a_link_to_an_endless_or_huge_file_is_not_read(tmp_path: Path, target: s
     if target == "sparse":
         big = folder / "big.data"  # inside the pack: followed, then refused for its size
         with big.open("wb") as handle:
-            handle.truncate(8 * 1024**3)
+            handle.truncate(2 * 1024**3)
         (folder / "b.yaml").symlink_to(big)
         expected = "larger than 1,048,576 bytes"
     else:
@@ -296,3 +297,12 @@ def test_many_rules_may_share_an_in_list_on_a_choice_field(tmp_path: Path) -> No
         fired = {e.rule_id for e in report.trace if e.op == "fire"}
         assert ({f"R-wifi{i}" for i in range(100)} <= fired) is fires, kind
         assert not fired & {f"R-wifi{i}" for i in range(100)} or fires
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_node_is_refused_without_reading(tmp_path: Path) -> None:
+    import stat
+
+    folder = _folder(tmp_path)
+    os.mknod(folder / "b.yaml", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # what /dev/zero is
+    assert _engine(folder).startswith(f"REFUSED {folder / 'b.yaml'}: not a regular file")
