@@ -59,7 +59,8 @@ field made durable fail its stack (error 303), then crash the process when the s
 was deleted; 63 ran."""
 MAX_PATTERN_UNITS = 31
 """Grouping units one rule's fact conditions may use (durable-rules: error 113 at 32):
-2 for the rule, 2 per fact condition, 2 more for each ``in`` and each ``any``."""
+2 for the rule, 2 per fact condition (``known``: none), 2 more for each ``any`` and each ``in``
+on a field that is not a choice (an enum's ``in`` is written as the values it leaves out)."""
 
 
 def number_problem(kind: str, value: float) -> str | None:

@@ -63,7 +63,7 @@ class Overflow:
 
 _PROBLEMS = {
     "units": ("its fact conditions need {count} grouping units; the engine takes at most {limit} (2 for the rule, "
-              "2 per fact condition, 2 more per 'in' and per 'any')",
+              "2 per fact condition, 2 more per 'any' and per 'in' on a number or text field)",
               "fewer conditions, or two rules chained through a finding"),
     "branches": ("{count} different tests ({test} among them) follow the same preceding conditions across the "
                  "loaded rules; the engine takes at most {limit} (durable-rules hangs at 512)",
