@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from backup_doctor.engine import Engine, diagnose
+from backup_doctor.cli.main import cli
+from backup_doctor.engine import Engine, FactSchemaError, diagnose, parse_facts
 
 _GROWTH = r"""
 import gc, json, os, sys
@@ -75,3 +77,25 @@ def test_an_engine_is_a_context_manager() -> None:
         assert engine.diagnose({"schema_version": 1, "ticket": "T"}).ticket == "T"
     with pytest.raises(ValueError, match="closed"):
         engine.diagnose({"schema_version": 1})
+
+
+@pytest.mark.parametrize("where", ["top level", "device"])
+def test_a_file_of_96000_unknown_keys_gives_a_bounded_error(where: str, tmp_path: Path, runner: CliRunner) -> None:
+    unknown = {f"k{i}": 0 for i in range(96_000)}
+    facts = {"schema_version": 1, **unknown} if where == "top level" else {"schema_version": 1, "device": unknown}
+    body = json.dumps(facts, separators=(",", ":")).encode()
+    assert len(body) <= 1_048_576
+    with pytest.raises(FactSchemaError) as info:
+        parse_facts(body)
+    error = info.value
+    assert error.message == "96,000 problems in the fact file"
+    prefix = "" if where == "top level" else "device."
+    assert [p.location for p in error.problems] == [f"{prefix}k{i}" for i in range(100)]
+    assert error.omitted == 95_900
+    assert error.render("en").splitlines()[-1] == "  … and 95,980 more"
+    # The batch record lists the same 100 problems: some 20 KB, not 19 MB.
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(body + b"\n")
+    result = runner.invoke(cli, ["batch", str(path)])
+    assert len(result.stdout) < 100_000
+    assert json.loads(result.stdout)["error"]["message"] == "96,000 problems in the fact file"
