@@ -62,12 +62,16 @@ class DoctorError(Exception):
 
     code = "doctor_error"
 
-    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = (), source: str | None = None):
+    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = (), source: str | None = None,
+                 *, omitted: int = 0):
         super().__init__(message)
         self.message = message
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.source = source
         """The file (or ``-`` / ``<string>``) the error is about, when there is one."""
+        self.omitted = omitted
+        """Problems found but not kept in :attr:`problems` (a fact file's error keeps
+        the first ``loader.MAX_PROBLEMS``)."""
 
     def __str__(self) -> str:
         return self.render("en")
@@ -77,7 +81,8 @@ class DoctorError(Exception):
 
         At most :data:`SHOWN_PROBLEMS` are listed, then how many more there are: a
         person reads the first ones, and a file pasted from elsewhere can have
-        thousands. :attr:`problems` always holds every one.
+        thousands. :attr:`problems` holds more of them (for a fact file, the first
+        ``loader.MAX_PROBLEMS``; :attr:`omitted` counts the rest).
 
         Input errors are written in English and Japanese; errors inside rule packs
         (for their authors) and internal errors are in English. Each line is safe to
@@ -86,8 +91,9 @@ class DoctorError(Exception):
         message = in_lang(self.message, lang)
         head = for_terminal(f"{self.source}: {message}" if self.source else message)
         lines = [head, *(f"  - {p.render(lang)}" for p in self.problems[:SHOWN_PROBLEMS])]
-        if len(self.problems) > SHOWN_PROBLEMS:
-            lines.append("  " + say_in(lang, "more_problems", count=len(self.problems) - SHOWN_PROBLEMS))
+        more = max(len(self.problems) - SHOWN_PROBLEMS, 0) + self.omitted
+        if more:
+            lines.append("  " + say_in(lang, "more_problems", count=more))
         return "\n".join(lines)
 
 
