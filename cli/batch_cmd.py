@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING
 import click
 
 from ..engine.errors import EngineError, InputError
-from ..engine.messages import say
+from ..engine.texts import say
 from .main import cli, fail, lang_option, rules_option
 
 if TYPE_CHECKING:

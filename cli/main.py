@@ -25,7 +25,7 @@ import click
 from ..engine import Engine
 from ..engine.errors import DoctorError, EngineError, InputError, RulePackError
 from ..engine.loader import load_facts
-from ..engine.messages import say_in
+from ..engine.texts import say_in
 from .render import render
 from .usage import lang_in_args, localised
 

@@ -6,7 +6,7 @@ import json
 import unicodedata
 from typing import Any
 
-from ..engine.report import Report, TraceEvent
+from ..engine.report.model import Report, TraceEvent
 from ..engine.safe_text import for_markdown, for_terminal, json_for_terminal, markdown_code_block
 
 _LABELS = {

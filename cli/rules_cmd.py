@@ -15,7 +15,7 @@ import click
 
 from ..engine import Engine
 from ..engine.loader import load_facts
-from ..engine.rulebase import load_rulebase
+from ..engine.rulebase.load import load_rulebase
 from .main import EXIT_FAILED_CHECK, cli, format_option, lang_option, rules_option
 
 # Each command imports what it uses (the catalogue, why-not, lint, ruletest and their
@@ -41,7 +41,7 @@ def rules_group() -> None:
 @rules_option
 def rules_list(fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """List every rule: its id, what it concludes and what it means."""
-    from ..engine.catalog import list_rules
+    from ..engine.authoring.catalog import list_rules
     from .rules_render import rule_list_lines
 
     rules = list_rules(load_rulebase(rules_dirs), lang)
@@ -55,7 +55,7 @@ def rules_list(fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
 @rules_option
 def rules_show(rule_id: str, fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """Show one rule: its conditions in words, its conclusions and their texts."""
-    from ..engine.catalog import show_rule
+    from ..engine.authoring.catalog import show_rule
     from .rules_render import rule_detail_lines
 
     detail = show_rule(load_rulebase(rules_dirs), rule_id, lang)
@@ -72,7 +72,7 @@ def rules_lint(dirs: tuple[Path, ...], fmt: str, lang: str) -> None:
     Lints the built-in pack together with the custom pack folders DIRS.
     Exits 1 when it finds any problem.
     """
-    from ..engine.lint import lint_dirs
+    from ..engine.authoring.lint import lint_dirs
     from .rules_render import lint_json, lint_lines
 
     problems = lint_dirs(dirs)
@@ -96,7 +96,7 @@ def rules_test(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], cover: str
 
     Exits 1 when a case fails (or, with --require-full-coverage, when a rule was not reached).
     """
-    from ..engine.ruletest import run_tests
+    from ..engine.authoring.ruletest import run_tests
     from .rules_render import test_json, test_lines
 
     engine = Engine(rules_dirs)
@@ -121,7 +121,7 @@ def why_not_cmd(fact_file: str, conclusion_id: str, fmt: str, lang: str, rules_d
     values), which facts were unknown (and what to ask), and which ranking principle
     kept it out.
     """
-    from ..engine.whynot import why_not
+    from ..engine.authoring.whynot import why_not
     from .rules_render import why_not_lines
 
     engine = Engine(rules_dirs)

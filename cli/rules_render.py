@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..engine.catalog import RuleDetail, RuleSummary, show_value
-from ..engine.whynot import ConditionCheck, RuleCheck, WhyNot
+from ..engine.authoring.catalog import RuleDetail, RuleSummary, show_value
+from ..engine.authoring.whynot import ConditionCheck, RuleCheck, WhyNot
 from ..engine.safe_text import for_terminal
 from .render import _width
 
 if TYPE_CHECKING:  # only rendered, never built here; the commands import them on use
-    from ..engine.lint import LintProblem
-    from ..engine.ruletest import TestRun
+    from ..engine.authoring.lint import LintProblem
+    from ..engine.authoring.ruletest import TestRun
 
 _L = {
     "en": {

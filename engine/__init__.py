@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from ..facts.models import FactFile
 from .errors import DoctorError, EngineError, FactSchemaError, InputError, Problem, RulePackError
 from .loader import load_facts, parse_facts
-from .report import Caveat, Finding, Question, Recommendation, Report, TraceEvent
+from .report.model import Caveat, Finding, Question, Recommendation, Report, TraceEvent
 from .runner import Engine, diagnose
 
 if TYPE_CHECKING:
-    from .whynot import WhyNot, why_not
+    from .authoring.whynot import WhyNot, why_not
 
 
 __all__ = [
@@ -46,7 +46,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # why-not reads the rule catalogue: loaded on first use, not by every diagnosis.
     if name in ("WhyNot", "why_not"):
-        from . import whynot
+        from .authoring import whynot
 
         value = globals()[name] = getattr(whynot, name)
         return value

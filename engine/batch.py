@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 from .errors import DoctorError, EngineError, FactSchemaError, InputError
 from .loader import MAX_FACT_FILE_BYTES
-from .messages import in_lang, say
+from .texts import in_lang, say
 from .runner import Engine
 
 if TYPE_CHECKING:

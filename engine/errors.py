@@ -7,9 +7,11 @@ pydantic, PyYAML and durable-rules never reach the caller: they are wrapped here
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .messages import in_lang, say_in
+from .texts import in_lang, say_in
 from .safe_text import for_terminal
 
 
@@ -119,3 +121,14 @@ class EngineError(DoctorError):
     """A diagnosis failed while the rules ran: a bug, not bad input."""
 
     code = "engine_error"
+
+
+# Did-you-mean suggestions for misspelt names (was suggest.py).
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to *name*, or None when nothing is close."""
+    candidates = list(known)
+    lowered = {c.lower(): c for c in candidates}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    hits = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[hits[0]] if hits else None

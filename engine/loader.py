@@ -13,9 +13,8 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from ..facts.models import FactFile
-from .errors import FactSchemaError, InputError, Problem
-from .messages import Msg, choices, json_detail, say, unknown_detail
-from .suggest import closest
+from .errors import FactSchemaError, InputError, Problem, closest
+from .texts import Msg, choices, json_detail, say, unknown_detail
 
 MAX_FACT_FILE_BYTES = 1_048_576
 """A fact file describes one customer; anything larger than 1 MiB is a mistake."""

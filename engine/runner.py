@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from .assemble import Tracer, assemble
-from .case import build_case
-from .compile import sentinels
+from .report.assemble import Tracer, assemble
+from .report.case import build_case
+from .rulebase.to_durable import sentinels
 from .loader import FactsInput, parse_facts
-from .report import Lang, Report
-from .rulebase import CompiledRule, RuleBase, load_rulebase
+from .report.model import Lang, Report
+from .rulebase.load import CompiledRule, RuleBase, load_rulebase
 from ._durable import DurableRuleset, Prepared
 
 

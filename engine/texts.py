@@ -1,223 +1,237 @@
-"""The values texts may show as ``{name}``, computed for one case and one language.
+"""The texts of input errors (and of the CLI's own error lines), in English and Japanese.
 
-A report uses only a few of the placeholders (those of the texts it shows), so each
-value is computed the first time a text asks for it. :data:`NAMES` is what
-rule packs may use; packs are checked against it when they load
-(:func:`placeholder_problems`).
+A clerk who reads reports in Japanese reads the errors about a fact file in Japanese
+too. Every message is built with :func:`say` from a key of :data:`MESSAGES`; the
+result is a :class:`Msg`: a ``str`` holding the English text (so ``problem.message``
+reads as it always did, and programs that compare or log it see no change) that also
+carries the Japanese. :func:`in_lang` picks the language (:func:`say_in` builds and
+picks at once); a plain ``str`` (a rule-pack error, written for rule authors) stays as
+it is.
 
-Texts are filled by a renderer of their own, not ``str.format``: a pack's text is
-data, and ``str.format`` would let it read attributes (``{device_model.__class__}``),
-pad to gigabytes (``{device_model:>2000000000}``) or fail at every diagnosis (``{0}``,
-a lone ``{``). The syntax is ``{name}`` with a name of :data:`NAMES`, and ``{{``/``}}``
-for a brace; nothing else.
+Programs should branch on an error's ``code``, never on its text: the texts may be
+reworded.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
-from collections.abc import Callable
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
-
-from .case import Case
-from .suggest import closest
-from .knowledge import Plan
-
-if TYPE_CHECKING:
-    from .rulebase import RuleBase
+from typing import Any
 
 
-def _gb(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+class Msg(str):
+    """English text that also knows its Japanese (``.ja``)."""
+
+    ja: str
+
+    def __new__(cls, en: str, ja: str) -> Msg:
+        text = super().__new__(cls, en)
+        text.ja = ja
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # str's own pickling would call Msg(en) and lose the Japanese: an error handed
+        # to another process keeps both languages.
+        return (Msg, (str(self), self.ja))
 
 
-def _plan_name(gb: float) -> str:
-    return f"{gb / 1000:g} TB" if gb >= 1000 else f"{gb:g} GB"
+def in_lang(text: str, lang: str) -> str:
+    """*text* in *lang* when it knows that language, else as it is."""
+    if lang == "ja" and isinstance(text, Msg):
+        return text.ja
+    return str(text)
 
 
-class TextParams(dict[str, str]):
-    """Placeholder values for one case and language; :meth:`fill` fills a text.
-
-    A value is computed on first use and kept. A placeholder whose facts are unknown
-    reads *unknown* ("unknown" / "不明" by default).
-    """
-
-    def __init__(self, rb: RuleBase, case: Case, lang: str, *, unknown: Callable[[str], str] | None = None) -> None:
-        super().__init__()
-        self.rb, self.case, self.lang, self.ja = rb, case, lang, lang == "ja"
-        word = "不明" if self.ja else "unknown"
-        self._unknown = unknown or (lambda name: word)
-
-    def __missing__(self, name: str) -> str:
-        compute = _PARAMS.get(name)
-        value = compute(self) if compute is not None else None
-        value = self[name] = value if value is not None else self._unknown(name)
-        return value
-
-    def fill(self, text: str) -> str:
-        """*text* with each ``{name}`` replaced by its value and ``{{``/``}}`` by a brace."""
-        if "{" not in text and "}" not in text:
-            return text
-        return _TOKEN.sub(lambda m: self[m.group(1)] if m.group(1) else m.group(0)[0], text)
-
-    @property
-    def known(self) -> dict[str, Any]:
-        """The case's known facts, readable values (``Case.values``)."""
-        return self.case.values
-
-    def region_code(self) -> str:
-        return self.case.facts.region or ("JP" if self.ja else "US")
-
-    @cached_property
-    def plan(self) -> Plan | None:
-        """The iCloud+ plan the texts suggest: the smallest that holds the backup
-        (worked out once: the plan's name and price both need it)."""
-        v, kn, code = self.known, self.rb.knowledge, self.region_code()
-        if "backup.size_gb" in v and "account.used_gb" in v:
-            # After the backup the account holds what it holds now, minus the backup it
-            # replaces, plus the new one.
-            need = v["account.used_gb"] - (self.case.facts.backup.existing_backup_gb or 0.0) + v["backup.size_gb"]
-            return kn.smallest_plan(code, need)
-        # Need unknown (e.g. only the "not enough storage" message): the next plan up.
-        current = v.get("account.plan_gb", 0.0)
-        return next((q for q in kn.regions[code].plans if q.gb > current), None)
-
-
-Param = Callable[[TextParams], "str | None"]
-
-
-def _size(path: str) -> Param:
-    return lambda p: _gb(float(p.known[path])) if path in p.known else None
-
-
-def _ios(path: str) -> Param:
-    return lambda p: f"iOS {p.known[path]}" if path in p.known else None
-
-
-def _backup_size(p: TextParams) -> str | None:
-    if "backup.size_gb" not in p.known:
-        return None
-    size = _gb(float(p.known["backup.size_gb"]))
-    estimated = p.known.get("backup.size_estimated") is True
-    if p.ja:
-        return f"約 {size} GB" + ("（推定）" if estimated else "")
-    return f"about {size} GB" + (" (estimated)" if estimated else "")
-
-
-def _space_for_backup(p: TextParams) -> str | None:
-    space = p.known.get("account.space_for_backup_gb")
-    return None if space is None else f"{_gb(float(space))} GB"
-
-
-def _ios_ceiling(p: TextParams) -> str:
-    # The newest iOS this model can run; never a number the model cannot reach.
-    if "device.max_ios_major" in p.known:
-        return f"iOS {p.known['device.max_ios_major']}"
-    return "「ソフトウェア・アップデート」に表示される最新のバージョン" if p.ja else "the newest version Software Update offers"
-
-
-def _shortfall(p: TextParams) -> str | None:
-    v = p.known
-    if "backup.size_gb" in v and "account.space_for_backup_gb" in v:
-        return _gb(max(v["backup.size_gb"] - v["account.space_for_backup_gb"], 0.0))
-    return None
-
-
-def _days_since_success(p: TextParams) -> str | None:
-    days = p.known.get("backup.days_since_success")
-    return None if days is None else str(days)
-
-
-def _model(side: str) -> Param:
-    return lambda p: getattr(p.case.facts, side).model
-
-
-def _device_family(p: TextParams) -> str | None:
-    fam = p.known.get("device.family")
-    return None if fam is None else next(f.label for f in p.rb.knowledge.families if f.id == fam)
-
-
-def _plan_region(p: TextParams) -> str:
-    names = {"JP": ("日本", "Japan"), "US": ("米国", "the US")}[p.region_code()]
-    return names[0] if p.ja else names[1]
-
-
-def _plan_as_of(p: TextParams) -> str:
-    return p.rb.knowledge.regions[p.region_code()].as_of
-
-
-def _plan_name_param(p: TextParams) -> str | None:
-    plan = p.plan
-    return None if plan is None else _plan_name(plan.gb)
-
-
-def _plan_price(p: TextParams) -> str | None:
-    plan = p.plan
-    return None if plan is None else p.rb.knowledge.regions[p.region_code()].price_text(plan.price)
-
-
-_PARAMS: dict[str, Param] = {
-    "latest_ios": lambda p: f"iOS {p.rb.knowledge.latest_ios_major}",
-    "backup_size_gb": _size("backup.size_gb"),
-    "space_gb": _size("account.space_for_backup_gb"),
-    "free_gb": _size("account.free_gb"),
-    "plan_gb": _size("account.plan_gb"),
-    "plan_used_gb": _size("account.used_gb"),
-    "storage_used_gb": _size("device.storage_used_gb"),
-    "target_capacity_gb": _size("target.capacity_gb"),
-    "apps_waiting_hours": _size("symptoms.apps_waiting_hours"),
-    "backup_size": _backup_size,
-    "space_for_backup": _space_for_backup,
-    "ios_ceiling": _ios_ceiling,
-    "shortfall_gb": _shortfall,
-    "days_since_success": _days_since_success,
-    "device_ios": _ios("device.ios"),
-    "target_ios": _ios("target.ios"),
-    "backup_ios": _ios("backup.last_backup_ios"),
-    "device_model": _model("device"),
-    "target_model": _model("target"),
-    "max_ios": _ios("device.max_ios_major"),
-    "target_max_ios": _ios("target.max_ios_major"),
-    "device_family": _device_family,
-    "plan_region": _plan_region,
-    "plan_as_of": _plan_as_of,
-    "plan_name": _plan_name_param,
-    "plan_price": _plan_price,
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Reading the input.
+    "file_not_found": ("file not found", "ファイルが見つかりません"),
+    "is_directory": ("is a directory, not a fact file", "フォルダです。ファクトファイルを指定してください"),
+    "cannot_read": ("cannot read: {reason}", "読み込めません: {reason}"),
+    "cannot_write": ("cannot write: {reason}", "書き込めません: {reason}"),
+    "too_large": ("larger than {limit} bytes (the limit for one fact file)",
+                  "{limit} バイトを超えています (ファクトファイル 1 件の上限)"),
+    "not_utf8": ("not UTF-8 text (bad byte at offset {offset})",
+                 "UTF-8 のテキストではありません (オフセット {offset} のバイトが不正)"),
+    "too_deep": ("nested deeper than {depth} levels", "入れ子が {depth} 段より深くなっています"),
+    "bad_json": ("not valid JSON: {detail} at line {line}, column {column}",
+                 "JSON として読めません: {line} 行 {column} 文字目で{detail}"),
+    "duplicate_key": ("not valid JSON: key {key} appears twice in one object",
+                      "JSON として読めません: 1 つのオブジェクトにキー {key} が 2 回あります"),
+    "bad_constant": ("not valid JSON: {name} is not a number JSON allows",
+                     "JSON として読めません: {name} は JSON で使える数値ではありません"),
+    "too_many_digits": ("not valid JSON: a number has more digits than the {limit:,} accepted",
+                        "JSON として読めません: 数値の桁数が上限の {limit:,} 桁を超えています"),
+    "not_object": ("a fact file must be a JSON object", "ファクトファイルは JSON のオブジェクト {{...}} にしてください"),
+    "problems": ("{count:,} problem{plural} in the fact file", "ファクトファイルに問題が {count:,} 件あります"),
+    "blank_line": ("blank line: expected one fact file as a JSON object",
+                   "空行です: 1 行に 1 件のファクトファイル (JSON のオブジェクト) を書いてください"),
+    # One problem in a field.
+    "unknown_field": ("unknown field", "この項目はありません"),
+    "not_accepted": ("{value} is not an accepted value", "{value} は受け付けない値です"),
+    "required": ("is required", "必須です"),
+    "out_of_range": ("{value} is out of range", "{value} は範囲外です"),
+    "too_long": ("is too long", "長すぎます"),
+    "too_short": ("is too short", "短すぎます"),
+    "wrong_type_value": ("{value} has the wrong type", "{value} は型が違います"),
+    "wrong_type": ("has the wrong type", "型が違います"),
+    "version_as_number": ("is a number, which loses the version's trailing zeros (16.10 would read as 16.1)",
+                          "数値になっているため末尾の 0 が失われます (16.10 が 16.1 と読まれます)"),
+    "not_unicode": ("is not valid Unicode text (it holds a lone surrogate such as \\ud800)",
+                    "正しい Unicode のテキストではありません (\\ud800 のような単独のサロゲートを含みます)"),
+    "not_unicode_name": ("a field name is not valid Unicode text (it holds a lone surrogate such as \\ud800)",
+                         "項目名が正しい Unicode のテキストではありません (\\ud800 のような単独のサロゲートを含みます)"),
+    "not_a_date": ("{value} is not a date", "{value} は日付ではありません"),
+    "not_a_version": ("{value} is not a version", "{value} はバージョンではありません"),
+    "used_over_plan": ("used_gb ({used}) is larger than plan_gb ({plan}); at most plan_gb + {margin} is accepted",
+                       "used_gb ({used}) が plan_gb ({plan}) より大きくなっています。plan_gb + {margin} までです"),
+    "after_today": ("{date} is after today ({today}): a backup cannot have succeeded in the future",
+                    "{date} は今日 ({today}) より後の日付です。未来に成功したバックアップはありえません"),
+    "after_system_today": ("{date} is after today ({today}, the system's date; give \"today\" in the fact file "
+                           "to diagnose as of another day)",
+                           "{date} は今日 ({today}、システムの日付) より後の日付です。別の日付で診断するには"
+                           "ファクトファイルに today を書いてください"),
+    # A kind of problem this tool has no words for yet (see unknown_detail).
+    "invalid": ("{detail}", "正しくない値です ({detail})"),
+    # What is accepted there.
+    "one_of": ("one of {names}", "次のいずれか: {names}"),
+    "bool": ("true or false", "true か false"),
+    "whole_number": ("a whole number", "整数"),
+    "number": ("a number", "数値"),
+    "text": ("text in double quotes", "ダブルクォートで囲んだ文字列"),
+    "list": ("a JSON list [...]", "JSON の配列 [...]"),
+    "object": ("a JSON object {{...}}", "JSON のオブジェクト {{...}}"),
+    "iso_date": ("an ISO date such as \"2026-11-25\"", "\"2026-11-25\" のような ISO 形式の日付"),
+    "dotted_version": ("a dotted version such as \"16.7.2\"", "\"16.7.2\" のようなドット区切りのバージョン"),
+    "at_least": ("a value >= {bound}", "{bound} 以上の値"),
+    "above": ("a value > {bound}", "{bound} より大きい値"),
+    "at_most": ("a value <= {bound}", "{bound} 以下の値"),
+    "below": ("a value < {bound}", "{bound} 未満の値"),
+    "on_or_before": ("a date on or before {limit}", "{limit} 以前の日付"),
+    "at_most_characters": ("at most {n} characters", "{n} 文字以内"),
+    "at_most_items": ("at most {n} items", "{n} 件以内"),
+    "at_least_characters": ("at least {n} character{plural}", "{n} 文字以上"),
+    "at_least_items": ("at least {n} item{plural}", "{n} 件以上"),
+    # A rule pack folder given with --rules (the pack's own errors are for its authors,
+    # in English).
+    "pack_folder_not_found": ("rule pack folder not found", "ルールパックのフォルダが見つかりません"),
+    "pack_folder_empty": ("rule pack folder holds no .yaml files", "ルールパックのフォルダに .yaml ファイルがありません"),
+    # Ids given on the command line (why-not, rules show).
+    "rule_not_conclusion": ("{id} is a rule, not a finding, recommendation or caveat (it concludes: {done})",
+                            "{id} はルールの id です。所見・対処・注意の id を指定してください (このルールの結論: {done})"),
+    "unknown_conclusion": ("no finding, recommendation or caveat has the id {id}{hint} "
+                           "(`backup-doctor rules list` shows them)",
+                           "id が {id} の所見・対処・注意はありません{hint} (一覧は `backup-doctor rules list`)"),
+    "conclusion_not_rule": ("{id} is a {kind}, not a rule; rules that conclude it: {makers}",
+                            "{id} は{kind}の id で、ルールではありません。これを出すルール: {makers}"),
+    "unknown_rule": ("no rule has the id {id}{hint} (`backup-doctor rules list` shows them)",
+                     "id が {id} のルールはありません{hint} (一覧は `backup-doctor rules list`)"),
+    "finding": ("finding", "所見"),
+    "recommendation": ("recommendation", "対処"),
+    "caveat": ("caveat", "注意"),
+    "none": ("none", "なし"),
+    # Around the messages.
+    "accepted": (" (accepted: {accepted})", " (受け付ける値: {accepted})"),
+    "did_you_mean": ("; did you mean {name!r}?", "。もしかして {name!r} ですか?"),
+    "more_problems": ("… and {count:,} more", "… ほかに {count:,} 件"),
+    "error": ("Error: ", "エラー: "),
+    "bug_hint": ("hint: this is a bug in backup-doctor; run again with --debug and report the output",
+                 "ヒント: backup-doctor の不具合です。--debug を付けて実行し、その出力を添えて報告してください"),
+    "files_invalid": ("{bad} of {total} file(s) invalid", "{total} 件中 {bad} 件が不正です"),
+    "lines_failed": ("{count} line(s) failed inside the engine; see their error records",
+                     "{count} 行がエンジン内で失敗しました。その行のエラーレコードを見てください"),
 }
-"""How each placeholder is computed; ``None`` means its facts are unknown."""
-
-NAMES = frozenset(_PARAMS)
 
 
-# A name, or an escaped brace. Texts are checked when their pack loads, so anything
-# else never reaches here; if it did, it would stay as written.
-_TOKEN = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
-_SCAN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+def say(key: str, /, **params: Any) -> Msg:
+    """The message *key* with its *params* filled in, in both languages.
+
+    A parameter that is itself a :class:`Msg` is filled in in each language, and a
+    ``reason`` that is the system's text for an OS error (``exc.strerror``) is given
+    in Japanese too.
+    """
+    en, ja = MESSAGES[key]
+    ja_params = {k: v.ja if isinstance(v, Msg) else v for k, v in params.items()}
+    reason = params.get("reason")
+    if isinstance(reason, str) and reason in _OS_REASONS:
+        ja_params["reason"] = _OS_REASONS[reason]
+    return Msg(en.format(**params), ja.format(**ja_params))
 
 
-def placeholder_problems(text: str) -> list[tuple[str, str | None]]:
-    """What is wrong with the placeholders of *text*: ``(message, suggested name)`` pairs."""
-    out: list[tuple[str, str | None]] = []
-    if "{" not in text and "}" not in text:
-        return out
-    for m in _SCAN.finditer(text):
-        token = m.group(0)
-        if token in ("{{", "}}"):
-            continue
-        if m.group(1) is None:
-            out.append((f"a lone {token!r} at character {m.start() + 1}: write {token * 2!r} for a brace, "
-                        "or {name} for a placeholder", None))
-            continue
-        inner = m.group(1)
-        name = re.split(r"[.\[:!]", inner, maxsplit=1)[0].strip()
-        if inner in NAMES:
-            continue
-        if not name or name.isdigit():
-            what = "a positional field"
-        elif name != inner:
-            what = "attribute access, an index or a format spec"
-        else:
-            what = "an unknown placeholder"
-        out.append((f"{{{inner[:40]}}} is {what}: a placeholder is {{name}}, with a name from the documented list",
-                    closest(name, NAMES) if name and not name.isdigit() else None))
-    return out
+def say_in(lang: str, key: str, /, **params: Any) -> str:
+    """The message *key* in *lang* only: ``in_lang(say(key, ...), lang)``."""
+    return in_lang(say(key, **params), lang)
+
+
+# What Python's JSON decoder says (json/decoder.py and its C scanner), in Japanese.
+_JSON_DETAILS = {
+    "Expecting value": "値が必要です",
+    "Expecting property name enclosed in double quotes": "ダブルクォートで囲んだ項目名が必要です",
+    "Expecting ':' delimiter": "':' が必要です",
+    "Expecting ',' delimiter": "',' が必要です",
+    "Unterminated string starting at": "文字列が閉じていません",
+    "Invalid control character at": "文字列に使えない制御文字があります",
+    "Invalid \\escape": "不正なエスケープ (\\) があります",
+    "Invalid \\uXXXX escape": "不正な \\uXXXX エスケープがあります",
+    "Extra data": "JSON の後に余計なデータがあります",
+    "Unexpected UTF-8 BOM (decode using utf-8-sig)": "先頭に BOM があります",
+    # Python 3.13 and later.
+    "Illegal trailing comma before end of object": "オブジェクトの最後に余計な ',' があります",
+    "Illegal trailing comma before end of array": "配列の最後に余計な ',' があります",
+}
+
+# What the system says of the OS errors a file can meet (os.strerror: English here,
+# as Python does not translate it), in Japanese.
+_OS_REASONS = {os.strerror(code): ja for code, ja in (
+    (errno.EACCES, "アクセスが許可されていません"),
+    (errno.EPERM, "操作が許可されていません"),
+    (errno.ENOENT, "ファイルまたはフォルダがありません"),
+    (errno.ENOTDIR, "パスの途中がフォルダではありません"),
+    (errno.EISDIR, "フォルダです"),
+    (errno.ELOOP, "シンボリックリンクの段数が多すぎます (ループしています)"),
+    (errno.ENAMETOOLONG, "ファイル名が長すぎます"),
+    (errno.ENOSPC, "デバイスに空き領域がありません"),
+    (errno.EROFS, "読み取り専用のファイルシステムです"),
+    (errno.EIO, "入出力エラーです"),
+    (errno.EFBIG, "ファイルが大きすぎます"),
+    (errno.EMFILE, "開いているファイルが多すぎます"),
+    (errno.ENFILE, "システムで開いているファイルが多すぎます"),
+    (errno.EBUSY, "使用中です"),
+    (errno.ETXTBSY, "実行中のファイルです"),
+    (errno.ENXIO, "デバイスがありません"),
+    (errno.ENODEV, "デバイスがありません"),
+    (errno.EEXIST, "すでにあります"),
+    (errno.EXDEV, "別のファイルシステムをまたいでいます"),
+    (errno.EPIPE, "パイプが閉じられました"),
+    (errno.EAGAIN, "一時的に使えません"),
+    (errno.EINVAL, "引数が正しくありません"),
+)}
+
+
+def json_detail(msg: str) -> Msg:
+    """A message of Python's JSON decoder, in both languages.
+
+    The pure-Python decoder adds the offending character to some ("Invalid \\escape:
+    'q'"), and newer Pythons add messages; a message known by its start is translated,
+    an unknown one is said in general words in Japanese, never in English.
+    """
+    ja = _JSON_DETAILS.get(msg) or next((j for en, j in _JSON_DETAILS.items() if msg.startswith(en)), None)
+    return Msg(msg, ja or "構文が正しくありません")
+
+
+def unknown_detail(msg: str) -> Msg:
+    """pydantic's English words for a kind of problem that has no message here yet.
+
+    The Japanese never quotes them (a clerk reading Japanese would get an English
+    sentence in the middle): it points to the English error instead. Each kind the fact
+    model can raise has its own message; tests/test_messages.py tries them all.
+    """
+    return Msg(msg, "詳しくは --lang en のエラーを見てください")
+
+
+def choices(expected: str) -> Msg:
+    """pydantic's "'a', 'b' or 'c'" as a list a clerk reads in either language."""
+    names = re.findall(r"'[^']*'|[^\s,']+", expected.replace(" or ", ", "))
+    if len(names) <= 1:
+        return Msg(expected, expected)
+    return Msg(expected, "、".join(names) + " のいずれか")

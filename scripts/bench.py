@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from backup_doctor.engine import Engine, _durable
-from backup_doctor.engine.case import build_case
-from backup_doctor.engine.compile import sentinels
+from backup_doctor.engine.report.case import build_case
+from backup_doctor.engine.rulebase.to_durable import sentinels
 from backup_doctor.engine.loader import parse_facts
 
 # The floor drives durable-rules' C module directly, the very module the adapter uses,

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from backup_doctor.engine.packs import SEVERITY_ORDER, TIER_ORDER, StepVariants, Steps
-from backup_doctor.engine.rulebase import RuleBase, load_rulebase
+from backup_doctor.engine.rulebase.packfile import SEVERITY_ORDER, TIER_ORDER, StepVariants, Steps
+from backup_doctor.engine.rulebase.load import RuleBase, load_rulebase
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "rules-catalogue.md"
 _KNOWLEDGE = ("models.yaml", "ios.yaml", "plans.yaml", "messages.yaml", "estimate.yaml")

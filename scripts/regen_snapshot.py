@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from backup_doctor.engine import snapshot
+from backup_doctor.engine.rulebase import builtin_copy as snapshot
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 

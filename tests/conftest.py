@@ -83,7 +83,7 @@ _ENGLISH = re.compile(r"[A-Za-z]{3,} [A-Za-z]{3,}")
 @pytest.fixture(scope="session")
 def assert_japanese() -> Callable[[Any], None]:
     """Check that every text of an input error exists in Japanese, with no English fallback."""
-    from backup_doctor.engine.messages import Msg
+    from backup_doctor.engine.texts import Msg
 
     def check(exc: Any) -> None:
         texts = [exc.message, *(t for p in exc.problems for t in (p.message, p.accepted) if t is not None)]

@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from backup_doctor.engine.rulebase import load_rulebase
+from backup_doctor.engine.rulebase.load import load_rulebase
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from backup_doctor.engine import Engine, RulePackError, _durable, diagnose
-from backup_doctor.engine.rulebase import load_rulebase
-from backup_doctor.engine.ruletest import run_tests
+from backup_doctor.engine.rulebase.load import load_rulebase
+from backup_doctor.engine.authoring.ruletest import run_tests
 
 TEXTS = """
 findings:

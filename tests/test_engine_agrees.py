@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from backup_doctor.engine import Engine
-from backup_doctor.engine.case import build_case
-from backup_doctor.engine.evaluate import evaluate_rule
+from backup_doctor.engine.report.case import build_case
+from backup_doctor.engine.rulebase.predicates import evaluate_rule
 from backup_doctor.engine.loader import parse_facts
 
 CHOICES: dict[str, list[Any]] = {

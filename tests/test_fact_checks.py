@@ -17,7 +17,7 @@ from backup_doctor.cli.main import cli
 from backup_doctor.engine import diagnose
 from backup_doctor.engine.errors import InputError
 from backup_doctor.engine.loader import parse_facts
-from backup_doctor.engine.messages import json_detail
+from backup_doctor.engine.texts import json_detail
 from backup_doctor.facts.schema import fact_schema
 
 

@@ -42,8 +42,8 @@ def test_the_batch_module_loads_worker_processes_only_when_a_batch_uses_them(run
     assert _modules(run_python, "backup_doctor.engine.batch") & set(_BATCH_ONLY) == set()
 
 
-_AUTHORING = {"backup_doctor.engine.lint", "backup_doctor.engine.ruletest", "backup_doctor.engine.whynot",
-              "backup_doctor.engine.catalog", "backup_doctor.cli.rules_render"}
+_AUTHORING = {"backup_doctor.engine.authoring.lint", "backup_doctor.engine.authoring.ruletest", "backup_doctor.engine.authoring.whynot",
+              "backup_doctor.engine.authoring.catalog", "backup_doctor.cli.rules_render"}
 
 
 @pytest.mark.parametrize("module", ["backup_doctor.cli.main", "backup_doctor.engine"])
@@ -55,4 +55,4 @@ def test_diagnose_and_batch_do_not_load_the_rule_authoring_tools(run_python: Any
 def test_why_not_is_still_importable_from_the_library(run_python: Any) -> None:
     proc = run_python("-c", "from backup_doctor.engine import WhyNot, why_not; import backup_doctor.engine as e; "
                             "print(why_not.__module__, WhyNot.__name__, hasattr(e, 'nonsense'))")
-    assert proc.stdout.decode().split() == ["backup_doctor.engine.whynot", "WhyNot", "False"]
+    assert proc.stdout.decode().split() == ["backup_doctor.engine.authoring.whynot", "WhyNot", "False"]

@@ -77,7 +77,8 @@ class Hook:
         return self.local
     def enter(self, frame, event, arg):
         path = frame.f_code.co_filename
-        if os.path.dirname(path) not in LIBRARY:
+        # The library's subpackages (engine/rulebase, engine/report, ...) count too.
+        if not any(path.startswith(root + os.sep) for root in LIBRARY):
             return None
         fine = os.path.dirname(path) == ENGINE and os.path.basename(path) in FINE
         # Not a generator's (re)entry: when the garbage collector closes one, CPython

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from backup_doctor.engine import Engine, Report
-from backup_doctor.engine.knowledge import load_knowledge, model_key
+from backup_doctor.engine.rulebase.knowledge import load_knowledge, model_key
 
 TODAY = "2026-11-25"
 
@@ -306,7 +306,7 @@ def test_smallest_plan_that_fits_and_its_price(engine: Engine, lang: str, region
 def test_rule_test_cases_pass_and_reach_every_builtin_rule(engine: Engine) -> None:
     from pathlib import Path
 
-    from backup_doctor.engine.ruletest import run_tests
+    from backup_doctor.engine.authoring.ruletest import run_tests
 
     run = run_tests(engine, [Path(__file__).parent / "rules"])
     assert [r.case.spec.name for r in run.failed] == []

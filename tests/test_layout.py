@@ -186,7 +186,6 @@ def test_import_chains_are_at_most_nine_modules_deep() -> None:
     assert len(chain) <= MAX_DEPTH, " -> ".join(chain)
 
 
-@pytest.mark.xfail(strict=True, reason=_REDESIGN)
 def test_engine_has_at_most_twelve_modules_at_its_top_level() -> None:
     # A subpackage counts as one: the folder is what a newcomer sees.
     folder = _folder("engine")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from backup_doctor.engine.lint import LintProblem, lint_dirs
+from backup_doctor.engine.authoring.lint import LintProblem, lint_dirs
 
 _TEXTS = """
 findings:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from backup_doctor.cli.main import cli
 from backup_doctor.engine import InputError, parse_facts
-from backup_doctor.engine.messages import MESSAGES, Msg, in_lang, say
+from backup_doctor.engine.texts import MESSAGES, Msg, in_lang, say
 
 CheckJapanese = Callable[[Any], None]
 

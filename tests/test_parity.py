@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from backup_doctor.engine.packs import StepVariants, Text
-from backup_doctor.engine.rulebase import RuleBase, load_rulebase
+from backup_doctor.engine.rulebase.packfile import StepVariants, Text
+from backup_doctor.engine.rulebase.load import RuleBase, load_rulebase
 
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

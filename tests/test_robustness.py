@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from backup_doctor.engine import Engine, FactFile, InputError, Report, load_facts, parse_facts
 from backup_doctor.engine import batch as batch_mod
 from backup_doctor.engine.loader import MAX_FACT_FILE_BYTES
-from backup_doctor.engine.messages import MESSAGES
+from backup_doctor.engine.texts import MESSAGES
 
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backup_doctor.engine import Engine
-from backup_doctor.engine.ruletest import Mismatch, RuleTestError, run_tests
+from backup_doctor.engine.authoring.ruletest import Mismatch, RuleTestError, run_tests
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from backup_doctor.engine import Engine, snapshot
+from backup_doctor.engine import Engine
+from backup_doctor.engine.rulebase import builtin_copy as snapshot
 
 FACTS = {"schema_version": 1, "goal": "backup", "account": {"plan_gb": 5, "used_gb": 4.9},
          "backup": {"estimated_size_gb": 12.0}}

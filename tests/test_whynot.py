@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from backup_doctor.engine import Engine
-from backup_doctor.engine.catalog import UnknownIdError
-from backup_doctor.engine.whynot import WhyNot, why_not
+from backup_doctor.engine.authoring.catalog import UnknownIdError
+from backup_doctor.engine.authoring.whynot import WhyNot, why_not
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from typing import Any
 from mcp import types
 
 from ...engine import DoctorError, FactFile, InputError, Problem, parse_facts
-from ...engine.messages import Msg, in_lang, say
-from ...engine.suggest import closest
+from ...engine.texts import Msg, in_lang, say
+from ...engine.errors import closest
 from .tools import LANGS, SCHEMA_URI
 
 RUN_TIMEOUT_S = 60.0

@@ -15,9 +15,9 @@ from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
 from ...engine import Engine, EngineError, InputError, WhyNot, why_not
-from ...engine.catalog import RuleDetail, list_rules, show_rule
-from ...engine.messages import in_lang
-from ...engine.suggest import closest
+from ...engine.authoring.catalog import RuleDetail, list_rules, show_rule
+from ...engine.texts import in_lang
+from ...engine.errors import closest
 from .errors import TEXTS, RUN_TIMEOUT_S, Arguments, ToolFailure, internal_text, problem_text
 from .tools import INSTRUCTIONS, LANGS, RULES_URI, SCHEMA_URI, RuleList, Valid, fact_schema, tool_list
 

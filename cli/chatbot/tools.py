@@ -10,7 +10,7 @@ from mcp import types
 from pydantic import BaseModel
 
 from ...engine import Report, WhyNot
-from ...engine.catalog import RuleDetail, RuleSummary
+from ...engine.authoring.catalog import RuleDetail, RuleSummary
 
 LANGS = ("en", "ja")
 SCHEMA_URI = "backup-doctor://schema/facts"

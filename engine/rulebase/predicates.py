@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .fields import FieldRegistry, encode
-from .packs import Condition
+from .packfile import Condition
 
 Verdict = bool | None
 """True: holds; False: fails; None: unknown (a fact it needs is unknown)."""

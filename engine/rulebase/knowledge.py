@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from . import snapshot
+from . import builtin_copy as snapshot
 
 
 @dataclass(frozen=True)

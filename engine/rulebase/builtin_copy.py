@@ -64,7 +64,7 @@ def _resolved(root: Path) -> Path:
 
 def build(root: Path) -> dict[str, Any]:
     """The copy of the built-in files below *root* (a ``rules`` folder) as they are now."""
-    from .packs import read_pack_data
+    from .packfile import read_pack_data
     from .yamlfile import load_plain
 
     files: dict[str, Any] = {}

@@ -15,11 +15,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from . import snapshot
-from .errors import Problem, RulePackError
-from .limits import (
-    MAX_ANY, MAX_CONCLUSIONS, MAX_CONDITIONS, MAX_ID_CHARS, MAX_STEPS, MAX_TEXT_CHARS, MAX_VALUES,
-)
+from . import builtin_copy as snapshot
+from ..errors import Problem, RulePackError
+from .limits import MAX_ANY, MAX_CONCLUSIONS, MAX_CONDITIONS, MAX_ID_CHARS, MAX_STEPS, MAX_TEXT_CHARS, MAX_VALUES
 
 ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID_CHARS)]
 RULE_ID = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]*$", max_length=MAX_ID_CHARS)]

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from ..facts.models import Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms, Target
-from .fields import KNOWN_USES, Encoder
-from .knowledge import Knowledge, normalise_text
+from ...facts.models import Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms, Target
+from ..rulebase.fields import KNOWN_USES, Encoder
+from ..rulebase.knowledge import Knowledge, normalise_text
 
 _USE_KEYS = {normalise_text(k): k for k in KNOWN_USES}
 """Folded spelling -> known use ("Apple Pay", "apple-pay" -> apple_pay), built once."""

@@ -18,22 +18,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..facts.version import Version
-from . import snapshot
-from .compile import durable_definition
-from .errors import Problem, RulePackError
-from .evaluate import CompiledCondition, compile_condition
+from ...facts.version import Version
+from . import builtin_copy as snapshot
+from .to_durable import durable_definition
+from ..errors import Problem, RulePackError, closest
+from .predicates import CompiledCondition, compile_condition
 from .fields import Encoder, FieldRegistry, FieldSpec, build_registry
 from .knowledge import Knowledge, load_knowledge
 from .limits import MAX_PACK_FILES, MAX_RULES, MAX_RULES_PER_PACK, NUMBER_MAX, NUMBER_MIN, number_problem
-from .messages import Msg, say
+from ..texts import Msg, say
 from .network import overflows
-from .packs import (
-    CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
-    read_pack_file,
-)
-from .suggest import closest
-from .texts import NAMES as PLACEHOLDERS, placeholder_problems  # the {name}s a text may use
+from .packfile import (CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule,
+                       StepVariants, Text, read_pack_file)
+from ..report.placeholders import NAMES as PLACEHOLDERS, placeholder_problems  # the {name}s a text may use
 
 BUILTIN_PACK = "core"
 

@@ -10,12 +10,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..facts.version import Version
-from .errors import InputError
-from .messages import Msg, say
-from .packs import Condition, StepVariants
-from .rulebase import CompiledRule, RuleBase
-from .suggest import closest
+from ...facts.version import Version
+from ..errors import InputError, closest
+from ..texts import Msg, say
+from ..rulebase.packfile import Condition, StepVariants
+from ..rulebase.load import CompiledRule, RuleBase
 
 Kind = Literal["finding", "recommendation", "caveat"]
 KINDS: tuple[Kind, ...] = ("finding", "recommendation", "caveat")

@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from .errors import DoctorError, Problem, RulePackError
+from ..errors import DoctorError, Problem, RulePackError
 from .limits import MAX_FILE_BYTES
-from .messages import Msg
+from ..texts import Msg
 
 
 class _LineDict(dict[str, Any]):

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .case import Case
-from .evaluate import Predicate
-from .packs import SEVERITY_ORDER, TIER_ORDER
-from .report import Lang, Question
-from .rulebase import CompiledRule, RuleBase
+from ..rulebase.predicates import Predicate
+from ..rulebase.packfile import SEVERITY_ORDER, TIER_ORDER
+from .model import Lang, Question
+from ..rulebase.load import CompiledRule, RuleBase
 
 _NOT_JUDGED = object()
 

@@ -15,17 +15,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .assemble import jsonable
-from .case import Case, build_case
+from ..report.assemble import jsonable
+from ..report.case import Case, build_case
 from .catalog import Kind, condition_text, producers, require_conclusion, title
-from .evaluate import ConditionResult, evaluate
-from .fields import FLAG_SOURCES
-from .loader import FactsInput, parse_facts
-from .packs import Condition
-from .questions import unknown_sources
-from .rulebase import CompiledRule, RuleBase
-from .runner import Engine
-from .texts import TextParams
+from ..rulebase.predicates import ConditionResult, evaluate
+from ..rulebase.fields import FLAG_SOURCES
+from ..loader import FactsInput, parse_facts
+from ..rulebase.packfile import Condition
+from ..report.questions import unknown_sources
+from ..rulebase.load import CompiledRule, RuleBase
+from ..runner import Engine
+from ..report.placeholders import TextParams
 
 Verdict = Literal["holds", "fails", "unknown"]
 _VERDICT: dict[bool | None, Verdict] = {True: "holds", False: "fails", None: "unknown"}

@@ -16,8 +16,8 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from ..facts.models import FactFile
-from ..facts.version import Version
+from ...facts.models import FactFile
+from ...facts.version import Version
 
 Kind = Literal["bool", "enum", "gb", "number", "version", "days", "text", "flag"]
 

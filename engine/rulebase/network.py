@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Problem
+from ..errors import Problem
 from .limits import MAX_BRANCHES, MAX_PATTERN_UNITS, MAX_PRESENCE_BRANCHES, MAX_RULES_PER_TEST, MAX_STACK
 
 _GROUPS = ("$and", "$or")

@@ -21,11 +21,11 @@ from typing import Any
 import yaml
 
 from .catalog import KINDS, condition_text, definitions
-from .errors import RulePackError
-from .fields import ORDERED_KINDS, FieldRegistry, FieldSpec, encode
-from .messages import say_in
-from .packs import Condition
-from .rulebase import CompiledRule, RuleBase, load_rulebase
+from ..errors import RulePackError
+from ..rulebase.fields import ORDERED_KINDS, FieldRegistry, FieldSpec, encode
+from ..texts import say_in
+from ..rulebase.packfile import Condition
+from ..rulebase.load import CompiledRule, RuleBase, load_rulebase
 
 
 @dataclass(frozen=True)

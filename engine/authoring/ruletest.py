@@ -17,13 +17,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from .catalog import KINDS, Kind, all_conclusion_ids, definitions
-from .errors import InputError, Problem
-from .loader import load_facts, parse_facts
-from .packs import validation_problems
-from .rulebase import CompiledRule, RuleBase
-from .runner import Engine
-from .suggest import closest
-from .yamlfile import read_yaml
+from ..errors import InputError, Problem, closest
+from ..loader import load_facts, parse_facts
+from ..rulebase.packfile import validation_problems
+from ..rulebase.load import CompiledRule, RuleBase
+from ..runner import Engine
+from ..rulebase.yamlfile import read_yaml
 
 
 class RuleTestError(InputError):

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .fields import FieldRegistry, encode
-from .packs import Condition
+from .packfile import Condition
 
 if TYPE_CHECKING:
-    from .rulebase import CompiledRule
+    from .load import CompiledRule
 
 _DURABLE_OP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "is_not": "$neq"}
 

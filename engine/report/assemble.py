@@ -11,13 +11,13 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from ..facts.version import Version
+from ...facts.version import Version
 from .case import Case
-from .packs import SEVERITY_ORDER, TIER_ORDER, StepVariants
+from ..rulebase.packfile import SEVERITY_ORDER, TIER_ORDER, StepVariants
 from .questions import questions
-from .report import KnowledgeInfo, Lang, Report, TraceEvent
-from .rulebase import CompiledRule, RuleBase
-from .texts import TextParams
+from .model import KnowledgeInfo, Lang, Report, TraceEvent
+from ..rulebase.load import CompiledRule, RuleBase
+from .placeholders import TextParams
 
 Tracer = Callable[[TraceEvent], None]
 

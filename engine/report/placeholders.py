@@ -1,0 +1,223 @@
+"""The values texts may show as ``{name}``, computed for one case and one language.
+
+A report uses only a few of the placeholders (those of the texts it shows), so each
+value is computed the first time a text asks for it. :data:`NAMES` is what
+rule packs may use; packs are checked against it when they load
+(:func:`placeholder_problems`).
+
+Texts are filled by a renderer of their own, not ``str.format``: a pack's text is
+data, and ``str.format`` would let it read attributes (``{device_model.__class__}``),
+pad to gigabytes (``{device_model:>2000000000}``) or fail at every diagnosis (``{0}``,
+a lone ``{``). The syntax is ``{name}`` with a name of :data:`NAMES`, and ``{{``/``}}``
+for a brace; nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .case import Case
+from ..errors import closest
+from ..rulebase.knowledge import Plan
+
+if TYPE_CHECKING:
+    from ..rulebase.load import RuleBase
+
+
+def _gb(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def _plan_name(gb: float) -> str:
+    return f"{gb / 1000:g} TB" if gb >= 1000 else f"{gb:g} GB"
+
+
+class TextParams(dict[str, str]):
+    """Placeholder values for one case and language; :meth:`fill` fills a text.
+
+    A value is computed on first use and kept. A placeholder whose facts are unknown
+    reads *unknown* ("unknown" / "不明" by default).
+    """
+
+    def __init__(self, rb: RuleBase, case: Case, lang: str, *, unknown: Callable[[str], str] | None = None) -> None:
+        super().__init__()
+        self.rb, self.case, self.lang, self.ja = rb, case, lang, lang == "ja"
+        word = "不明" if self.ja else "unknown"
+        self._unknown = unknown or (lambda name: word)
+
+    def __missing__(self, name: str) -> str:
+        compute = _PARAMS.get(name)
+        value = compute(self) if compute is not None else None
+        value = self[name] = value if value is not None else self._unknown(name)
+        return value
+
+    def fill(self, text: str) -> str:
+        """*text* with each ``{name}`` replaced by its value and ``{{``/``}}`` by a brace."""
+        if "{" not in text and "}" not in text:
+            return text
+        return _TOKEN.sub(lambda m: self[m.group(1)] if m.group(1) else m.group(0)[0], text)
+
+    @property
+    def known(self) -> dict[str, Any]:
+        """The case's known facts, readable values (``Case.values``)."""
+        return self.case.values
+
+    def region_code(self) -> str:
+        return self.case.facts.region or ("JP" if self.ja else "US")
+
+    @cached_property
+    def plan(self) -> Plan | None:
+        """The iCloud+ plan the texts suggest: the smallest that holds the backup
+        (worked out once: the plan's name and price both need it)."""
+        v, kn, code = self.known, self.rb.knowledge, self.region_code()
+        if "backup.size_gb" in v and "account.used_gb" in v:
+            # After the backup the account holds what it holds now, minus the backup it
+            # replaces, plus the new one.
+            need = v["account.used_gb"] - (self.case.facts.backup.existing_backup_gb or 0.0) + v["backup.size_gb"]
+            return kn.smallest_plan(code, need)
+        # Need unknown (e.g. only the "not enough storage" message): the next plan up.
+        current = v.get("account.plan_gb", 0.0)
+        return next((q for q in kn.regions[code].plans if q.gb > current), None)
+
+
+Param = Callable[[TextParams], "str | None"]
+
+
+def _size(path: str) -> Param:
+    return lambda p: _gb(float(p.known[path])) if path in p.known else None
+
+
+def _ios(path: str) -> Param:
+    return lambda p: f"iOS {p.known[path]}" if path in p.known else None
+
+
+def _backup_size(p: TextParams) -> str | None:
+    if "backup.size_gb" not in p.known:
+        return None
+    size = _gb(float(p.known["backup.size_gb"]))
+    estimated = p.known.get("backup.size_estimated") is True
+    if p.ja:
+        return f"約 {size} GB" + ("（推定）" if estimated else "")
+    return f"about {size} GB" + (" (estimated)" if estimated else "")
+
+
+def _space_for_backup(p: TextParams) -> str | None:
+    space = p.known.get("account.space_for_backup_gb")
+    return None if space is None else f"{_gb(float(space))} GB"
+
+
+def _ios_ceiling(p: TextParams) -> str:
+    # The newest iOS this model can run; never a number the model cannot reach.
+    if "device.max_ios_major" in p.known:
+        return f"iOS {p.known['device.max_ios_major']}"
+    return "「ソフトウェア・アップデート」に表示される最新のバージョン" if p.ja else "the newest version Software Update offers"
+
+
+def _shortfall(p: TextParams) -> str | None:
+    v = p.known
+    if "backup.size_gb" in v and "account.space_for_backup_gb" in v:
+        return _gb(max(v["backup.size_gb"] - v["account.space_for_backup_gb"], 0.0))
+    return None
+
+
+def _days_since_success(p: TextParams) -> str | None:
+    days = p.known.get("backup.days_since_success")
+    return None if days is None else str(days)
+
+
+def _model(side: str) -> Param:
+    return lambda p: getattr(p.case.facts, side).model
+
+
+def _device_family(p: TextParams) -> str | None:
+    fam = p.known.get("device.family")
+    return None if fam is None else next(f.label for f in p.rb.knowledge.families if f.id == fam)
+
+
+def _plan_region(p: TextParams) -> str:
+    names = {"JP": ("日本", "Japan"), "US": ("米国", "the US")}[p.region_code()]
+    return names[0] if p.ja else names[1]
+
+
+def _plan_as_of(p: TextParams) -> str:
+    return p.rb.knowledge.regions[p.region_code()].as_of
+
+
+def _plan_name_param(p: TextParams) -> str | None:
+    plan = p.plan
+    return None if plan is None else _plan_name(plan.gb)
+
+
+def _plan_price(p: TextParams) -> str | None:
+    plan = p.plan
+    return None if plan is None else p.rb.knowledge.regions[p.region_code()].price_text(plan.price)
+
+
+_PARAMS: dict[str, Param] = {
+    "latest_ios": lambda p: f"iOS {p.rb.knowledge.latest_ios_major}",
+    "backup_size_gb": _size("backup.size_gb"),
+    "space_gb": _size("account.space_for_backup_gb"),
+    "free_gb": _size("account.free_gb"),
+    "plan_gb": _size("account.plan_gb"),
+    "plan_used_gb": _size("account.used_gb"),
+    "storage_used_gb": _size("device.storage_used_gb"),
+    "target_capacity_gb": _size("target.capacity_gb"),
+    "apps_waiting_hours": _size("symptoms.apps_waiting_hours"),
+    "backup_size": _backup_size,
+    "space_for_backup": _space_for_backup,
+    "ios_ceiling": _ios_ceiling,
+    "shortfall_gb": _shortfall,
+    "days_since_success": _days_since_success,
+    "device_ios": _ios("device.ios"),
+    "target_ios": _ios("target.ios"),
+    "backup_ios": _ios("backup.last_backup_ios"),
+    "device_model": _model("device"),
+    "target_model": _model("target"),
+    "max_ios": _ios("device.max_ios_major"),
+    "target_max_ios": _ios("target.max_ios_major"),
+    "device_family": _device_family,
+    "plan_region": _plan_region,
+    "plan_as_of": _plan_as_of,
+    "plan_name": _plan_name_param,
+    "plan_price": _plan_price,
+}
+"""How each placeholder is computed; ``None`` means its facts are unknown."""
+
+NAMES = frozenset(_PARAMS)
+
+
+# A name, or an escaped brace. Texts are checked when their pack loads, so anything
+# else never reaches here; if it did, it would stay as written.
+_TOKEN = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
+_SCAN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def placeholder_problems(text: str) -> list[tuple[str, str | None]]:
+    """What is wrong with the placeholders of *text*: ``(message, suggested name)`` pairs."""
+    out: list[tuple[str, str | None]] = []
+    if "{" not in text and "}" not in text:
+        return out
+    for m in _SCAN.finditer(text):
+        token = m.group(0)
+        if token in ("{{", "}}"):
+            continue
+        if m.group(1) is None:
+            out.append((f"a lone {token!r} at character {m.start() + 1}: write {token * 2!r} for a brace, "
+                        "or {name} for a placeholder", None))
+            continue
+        inner = m.group(1)
+        name = re.split(r"[.\[:!]", inner, maxsplit=1)[0].strip()
+        if inner in NAMES:
+            continue
+        if not name or name.isdigit():
+            what = "a positional field"
+        elif name != inner:
+            what = "attribute access, an index or a format spec"
+        else:
+            what = "an unknown placeholder"
+        out.append((f"{{{inner[:40]}}} is {what}: a placeholder is {{name}}, with a name from the documented list",
+                    closest(name, NAMES) if name and not name.isdigit() else None))
+    return out

@@ -1,0 +1,1 @@
+"""Built once per Engine: rule packs read, checked and compiled, and the knowledge."""
