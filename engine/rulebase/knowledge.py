@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from . import builtin_copy as snapshot
+from . import builtin_copy
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,8 @@ def model_key(model: str) -> str:
 
 
 def _read(name: str) -> Any:
-    path = snapshot.rules_root() / "knowledge" / name
-    copy = snapshot.copy_of(path)
+    path = builtin_copy.rules_root() / "knowledge" / name
+    copy = builtin_copy.copy_of(path)
     if copy is not None:
         return copy["data"]
     from .yamlfile import load_plain

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ...facts.version import Version
-from . import builtin_copy as snapshot
+from . import builtin_copy
 from .to_durable import durable_definition
 from ..errors import Problem, RulePackError, closest
 from .predicates import CompiledCondition, compile_condition
@@ -103,7 +103,7 @@ class RuleBase:
 
 
 def builtin_pack_dir() -> Path:
-    return snapshot.rules_root() / "packs" / BUILTIN_PACK
+    return builtin_copy.rules_root() / "packs" / BUILTIN_PACK
 
 
 def load_rulebase(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleBase:

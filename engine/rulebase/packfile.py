@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from . import builtin_copy as snapshot
+from . import builtin_copy
 from ..errors import Problem, RulePackError
 from .limits import MAX_ANY, MAX_CONCLUSIONS, MAX_CONDITIONS, MAX_ID_CHARS, MAX_STEPS, MAX_TEXT_CHARS, MAX_VALUES
 
@@ -261,21 +261,21 @@ def read_pack_file(path: Path, *, inside: Path | None = None) -> tuple[PackFile,
     """Parse one pack file; returns it and the line of each rule id, of each rule's
     conditions (``<rule id>#<index>``) and of each ``kind:id`` definition.
 
-    A built-in file comes from the snapshot of the built-in rules when the snapshot
-    holds this very text (see ``snapshot.py``); any other is read as YAML, as a file
+    A built-in file comes from the built-in copy of the rules when the copy
+    holds this very text (see ``builtin_copy.py``); any other is read as YAML, as a file
     of the pack folder *inside* when given (see :func:`~.yamlfile.read_text`)."""
-    copy = snapshot.copy_of(path)
+    copy = builtin_copy.copy_of(path)
     if copy is not None and isinstance(copy.get("lines"), dict):
         try:
             return PackFile.model_validate(copy["data"]), copy["lines"]
         except ValidationError:
-            pass  # the models changed since the snapshot: the YAML gives the errors' lines
+            pass  # the models changed since the copy was made: the YAML gives the errors' lines
     pack, lines, _ = read_pack_data(path, inside=inside)
     return pack, lines
 
 
 def read_pack_data(path: Path, *, inside: Path | None = None) -> tuple[PackFile, dict[str, int], Any]:
-    """:func:`read_pack_file` from the YAML itself, plus the data it read (for the snapshot)."""
+    """:func:`read_pack_file` from the YAML itself, plus the data it read (for the built-in copy)."""
     from .yamlfile import read_yaml
 
     data = read_yaml(path, inside=inside)

@@ -1,7 +1,7 @@
 """Reading YAML safely: no Python tags, no aliases in rule packs, the line of every mapping.
 
 Imported only when a YAML file is read: the built-in rules usually come from their
-snapshot (``snapshot.py``), and importing PyYAML is a good part of a diagnosis' start-up.
+built-in copy (``builtin_copy.py``), and importing PyYAML is a good part of a diagnosis' start-up.
 """
 
 from __future__ import annotations
