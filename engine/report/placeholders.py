@@ -1,14 +1,14 @@
 """The values texts may show as ``{name}``, computed for one case and one language.
 
 A report uses only a few of the placeholders (those of the texts it shows), so each
-value is computed the first time a text asks for it. :data:`NAMES` is what
-rule packs may use; packs are checked against it when they load
-(:func:`placeholder_problems`).
+value is computed the first time a text asks for it. The names rule packs
+may use are part of the pack format (``rulebase/packfile.py: PLACEHOLDER_NAMES``); packs
+are checked against them when they load (``rulebase/checks.py``).
 
 Texts are filled by a renderer of their own, not ``str.format``: a pack's text is
 data, and ``str.format`` would let it read attributes (``{device_model.__class__}``),
 pad to gigabytes (``{device_model:>2000000000}``) or fail at every diagnosis (``{0}``,
-a lone ``{``). The syntax is ``{name}`` with a name of :data:`NAMES`, and ``{{``/``}}``
+a lone ``{``). The syntax is ``{name}`` with a name of ``PLACEHOLDER_NAMES``, and ``{{``/``}}``
 for a brace; nothing else.
 """
 
@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .case import Case
-from ..errors import closest
+from ..rulebase.packfile import PLACEHOLDER_NAMES
 from ..rulebase.knowledge import Plan
 
 if TYPE_CHECKING:
@@ -186,38 +186,11 @@ _PARAMS: dict[str, Param] = {
 }
 """How each placeholder is computed; ``None`` means its facts are unknown."""
 
-NAMES = frozenset(_PARAMS)
+# The names are part of the pack format (checked when packs load); each needs its value here.
+assert frozenset(_PARAMS) == PLACEHOLDER_NAMES, sorted(frozenset(_PARAMS) ^ PLACEHOLDER_NAMES)
 
 
 # A name, or an escaped brace. Texts are checked when their pack loads, so anything
 # else never reaches here; if it did, it would stay as written.
 _TOKEN = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
-_SCAN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
-
-def placeholder_problems(text: str) -> list[tuple[str, str | None]]:
-    """What is wrong with the placeholders of *text*: ``(message, suggested name)`` pairs."""
-    out: list[tuple[str, str | None]] = []
-    if "{" not in text and "}" not in text:
-        return out
-    for m in _SCAN.finditer(text):
-        token = m.group(0)
-        if token in ("{{", "}}"):
-            continue
-        if m.group(1) is None:
-            out.append((f"a lone {token!r} at character {m.start() + 1}: write {token * 2!r} for a brace, "
-                        "or {name} for a placeholder", None))
-            continue
-        inner = m.group(1)
-        name = re.split(r"[.\[:!]", inner, maxsplit=1)[0].strip()
-        if inner in NAMES:
-            continue
-        if not name or name.isdigit():
-            what = "a positional field"
-        elif name != inner:
-            what = "attribute access, an index or a format spec"
-        else:
-            what = "an unknown placeholder"
-        out.append((f"{{{inner[:40]}}} is {what}: a placeholder is {{name}}, with a name from the documented list",
-                    closest(name, NAMES) if name and not name.isdigit() else None))
-    return out

@@ -12,35 +12,26 @@ durable-rules judges absence against the facts present at that moment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ...facts.version import Version
 from . import builtin_copy
+from .checks import PackChecks
 from .to_durable import durable_definition
-from ..errors import Problem, RulePackError, closest
+from ..errors import Problem, RulePackError
 from .predicates import CompiledCondition, compile_condition
-from .fields import Encoder, FieldRegistry, FieldSpec, build_registry
+from .fields import Encoder, FieldRegistry, build_registry
 from .knowledge import Knowledge, load_knowledge
-from .limits import MAX_PACK_FILES, MAX_RULES, MAX_RULES_PER_PACK, NUMBER_MAX, NUMBER_MIN, number_problem
+from .limits import MAX_PACK_FILES, MAX_RULES, MAX_RULES_PER_PACK
 from ..texts import Msg, say
 from .network import overflows
-from .packfile import (CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule,
-                       StepVariants, Text, read_pack_file)
-from ..report.placeholders import NAMES as PLACEHOLDERS, placeholder_problems  # the {name}s a text may use
+from .packfile import (CaveatDef, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule,
+                       Text, read_pack_file)
 
 BUILTIN_PACK = "core"
-
-_OPS_FOR_KIND = {
-    "bool": {"is", "is_not", "known"},
-    "flag": {"is", "known"},
-    "enum": {"is", "is_not", "in", "not_in", "known"},
-    "text": {"is", "is_not", "in", "not_in", "known"},
-}
-_ORDERED_OPS = {"lt", "le", "gt", "ge"}
 
 
 @dataclass(frozen=True)
@@ -194,9 +185,10 @@ class _Merger:
                         self.origin[f"{kind}:{key}"], f"{kind[:-1]} {key!r} has the same id as a {kind_of[key][:-1]}",
                         accepted="an id used by no other finding, recommendation or caveat"))
                 kind_of.setdefault(key, kind)
+        checks = PackChecks(self.registry, self.defs, self.origin, self.condition_lines, self.problems)
         for rule, _, path, line in self.rules.values():
-            self._check_rule(rule, path, line)
-        self._check_texts()
+            checks.rule(rule, path, line)
+        checks.texts()
         strata = self._stratify()
         if self.problems:
             raise RulePackError(f"{len(self.problems)} problem(s) in the rule packs", self.problems)
@@ -221,109 +213,6 @@ class _Merger:
             registry=self.registry, knowledge=self.knowledge,
             strata=top, packs=tuple(self.packs), definition_origin=self.origin, definition=definition,
         )
-
-    # -- checks ---------------------------------------------------------------------
-
-    def _bad(self, where: str, rule: Rule, message: str, *, suggestion: str | None = None,
-             accepted: str | None = None) -> None:
-        self.problems.append(Problem(where, f"rule {rule.id}: {message}", accepted, suggestion))
-
-    def _field(self, where: str, rule: Rule, path: str) -> FieldSpec | None:
-        spec = self.registry.get(path)
-        if spec is None:
-            self._bad(where, rule, f"unknown fact path {path!r}",
-                      suggestion=closest(path, self.registry.all_paths()))
-        return spec
-
-    def _check_rule(self, rule: Rule, path: str, line: int) -> None:
-        where = f"{path}:{line}"
-        if not rule.when:
-            self._bad(where, rule, "'when' is empty: a rule needs at least one condition")
-        for cond, cond_line in zip(rule.when, self.condition_lines[rule.id], strict=True):
-            self._check_condition(cond, rule, f"{path}:{cond_line or line}", top=True)
-        for concl in rule.then:
-            kind = {"finding": "findings", "recommendation": "recommendations", "caveat": "caveats"}[concl.kind]
-            if concl.target not in self.defs[kind]:
-                self._bad(where, rule, f"concludes unknown {concl.kind} {concl.target!r}",
-                          suggestion=closest(concl.target, self.defs[kind]))
-        for path in rule.ask_if_unknown:
-            if self._field(where, rule, path) is not None and path not in self.defs["questions"]:
-                self._bad(where, rule, f"ask_if_unknown {path!r} has no entry under 'questions'")
-
-    def _check_condition(self, cond: Condition, rule: Rule, where: str, *, top: bool) -> None:
-        if cond.any is not None:
-            if not top:
-                self._bad(where, rule, "'any' cannot be nested")
-            if not cond.any:
-                self._bad(where, rule, "'any' is empty")
-            for sub in cond.any:
-                if sub.fact is None:
-                    self._bad(where, rule, "'any' may hold only fact conditions")
-                else:
-                    self._check_condition(sub, rule, where, top=False)
-            return
-        if cond.finding is not None or cond.not_finding is not None:
-            fid = cond.finding or cond.not_finding or ""
-            if fid not in self.defs["findings"]:
-                self._bad(where, rule, f"tests unknown finding {fid!r}", suggestion=closest(fid, self.defs["findings"]))
-            if cond.principle is not None and cond.principle not in self.defs["principles"]:
-                self._bad(where, rule, f"unknown principle {cond.principle!r}",
-                          suggestion=closest(cond.principle, self.defs["principles"]))
-            return
-        assert cond.fact is not None
-        spec = self._field(where, rule, cond.fact)
-        if spec is None:
-            return
-        op = cond.op
-        allowed = _OPS_FOR_KIND.get(spec.kind, _ORDERED_OPS | {"is", "is_not", "in", "not_in", "known"})
-        if op not in allowed:
-            self._bad(where, rule, f"{cond.fact} is a {spec.kind}; operator {op!r} does not apply",
-                      accepted=", ".join(sorted(allowed)))
-            return
-        if op == "known":
-            return
-        values = cond.value if op in ("in", "not_in") else [cond.value]
-        if not values:
-            self._bad(where, rule, f"{op!r} needs at least one value")
-        for value in values:
-            if isinstance(value, dict):
-                if op in ("in", "not_in") or set(value) != {"fact"}:
-                    self._bad(where, rule, f"{cond.fact}: a reference is written {{fact: <path>}}")
-                    continue
-                other = self._field(where, rule, str(value["fact"]))
-                if other is not None and not spec.comparable_with(other):
-                    self._bad(where, rule, f"cannot compare {cond.fact} ({spec.kind}) with {other.path} ({other.kind})")
-            else:
-                problem = _literal_problem(spec, value)
-                if problem:
-                    self._bad(where, rule, f"{cond.fact}: {problem}", accepted=_accepted(spec))
-
-    def _check_texts(self) -> None:
-        for kind in ("findings", "recommendations", "caveats", "questions"):
-            for key, definition in self.defs[kind].items():
-                where = self.origin[f"{kind}:{key}"]
-                for text in _texts(definition):
-                    for message, suggestion in placeholder_problems(text):
-                        self.problems.append(Problem(where, f"{kind[:-1]} {key}: {message}",
-                                                     accepted=_PLACEHOLDERS_ACCEPTED, suggestion=suggestion))
-                steps = getattr(definition, "steps", None)
-                if isinstance(steps, StepVariants):
-                    spec = self.registry.get(steps.by)
-                    if spec is None or spec.kind != "enum":
-                        self.problems.append(Problem(where, f"{kind[:-1]} {key}: steps.by must be an enum fact path"))
-                    else:
-                        for case in steps.cases:
-                            if case not in spec.values:
-                                self.problems.append(Problem(
-                                    where, f"{kind[:-1]} {key}: {case!r} is not a value of {steps.by}",
-                                    accepted=", ".join(spec.values)))
-        # A question may also be about a fact-file field that rules see only through a
-        # derived path (backup.last_success -> backup.days_since_success).
-        askable = set(self.registry.all_paths()) | {s for f in self.registry.fields.values() for s in f.sources}
-        for path in self.defs["questions"]:
-            if path not in askable:
-                self.problems.append(Problem(self.origin[f"questions:{path}"], f"question for unknown fact path {path!r}",
-                                             suggestion=closest(path, askable)))
 
     def _stratify(self) -> dict[str, int]:
         producers: dict[str, list[str]] = {}
@@ -351,47 +240,3 @@ class _Merger:
                     strata[rule.id] = need
                     changed = True
         return strata
-
-
-def _texts(definition: Any) -> Iterable[str]:
-    for name in ("title", "detail", "text", "ask", "why"):
-        text = getattr(definition, name, None)
-        if isinstance(text, Text):
-            yield text.en
-            yield text.ja
-    steps = getattr(definition, "steps", None)
-    if steps is not None:
-        groups = [steps] if not isinstance(steps, StepVariants) else [*steps.cases.values(), steps.otherwise]
-        for group in groups:
-            yield from group.en
-            yield from group.ja
-
-
-def _literal_problem(spec: FieldSpec, value: Any) -> str | None:
-    if spec.kind in ("bool", "flag"):
-        return None if isinstance(value, bool) else f"{value!r} is not true/false"
-    if spec.kind == "enum":
-        return None if value in spec.values else f"{value!r} is not a value of this field"
-    if spec.kind == "text":
-        return None if isinstance(value, str) else f"{value!r} is not text"
-    if spec.kind == "version":
-        try:
-            # A bare number is refused even when it would parse: 16.10 in YAML is the float 16.1.
-            Version(value) if isinstance(value, str) else Version("x")
-        except ValueError:
-            return f"{value!r} is not a version (write it as a string, e.g. \"16.10\")"
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"{value!r} is not a number"
-    return number_problem(spec.kind, value)
-
-
-_PLACEHOLDERS_ACCEPTED = "{name} with a name listed in docs/rule-authoring.md §5, and {{ or }} for a brace"
-
-
-def _accepted(spec: FieldSpec) -> str:
-    return {
-        "bool": "true or false", "flag": "true", "enum": ", ".join(spec.values), "text": "text",
-        "version": 'a version string such as "16.10"',
-    }.get(spec.kind, f"a finite number, 0 or from {NUMBER_MIN:g} to {NUMBER_MAX:.0e} in size"
-                     + (", at most 3 decimals (1 MB)" if spec.kind == "gb" else ", at most 3 decimals"))

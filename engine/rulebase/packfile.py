@@ -28,6 +28,16 @@ STEPS = Annotated[list[TEXT], Field(min_length=1, max_length=MAX_STEPS)]
 NAME = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
 LANGS = ("en", "ja")
 
+# The {name}s a text may use (docs/rule-authoring.md §5): part of the pack format, so a
+# pack is checked against them when it loads; report/placeholders.py computes each one.
+PLACEHOLDER_NAMES = frozenset({
+    "latest_ios", "backup_size_gb", "space_gb", "free_gb", "plan_gb", "plan_used_gb", "storage_used_gb",
+    "target_capacity_gb", "apps_waiting_hours", "backup_size", "space_for_backup", "ios_ceiling",
+    "shortfall_gb", "days_since_success", "device_ios", "target_ios", "backup_ios", "device_model",
+    "target_model", "max_ios", "target_max_ios", "device_family", "plan_region", "plan_as_of", "plan_name",
+    "plan_price"
+})
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
