@@ -15,6 +15,7 @@ from .report.case import build_case
 from .rulebase.to_durable import sentinels
 from .loader import FactsInput, parse_facts
 from .report.model import Lang, Report
+from .report.plans import Plans, build_plans
 from .rulebase.load import CompiledRule, RuleBase, load_rulebase
 from ._durable import DurableRuleset, Prepared
 
@@ -36,6 +37,8 @@ class Engine:
 
     def __init__(self, rules: Sequence[str | Path] = (), *, builtin: bool = True) -> None:
         self.rulebase: RuleBase = load_rulebase(rules, builtin=builtin)
+        # What every report needs from the rules alone, worked out once and handed over.
+        self.plans: Plans = build_plans(self.rulebase)
         self._ruleset = DurableRuleset(self.rulebase.durable_definition())
         self._by_name = self.rulebase.by_name()
         # Serialised once: the sentinels and each rule's derived findings are the same
@@ -79,7 +82,7 @@ class Engine:
             return derived[name]
 
         self._ruleset.run([case.engine, *self._tail], on_fire)
-        return assemble(self.rulebase, case, firings, lang, explain=explain, tracer=tracer)
+        return assemble(self.rulebase, self.plans, case, firings, lang, explain=explain, tracer=tracer)
 
     def close(self) -> None:
         """Free the compiled rules inside durable-rules; later calls raise ``ValueError``.

@@ -22,7 +22,7 @@ from ..rulebase.predicates import ConditionResult, evaluate
 from ..rulebase.fields import FLAG_SOURCES
 from ..loader import FactsInput, parse_facts
 from ..rulebase.packfile import Condition
-from ..report.questions import unknown_sources
+from ..report.questions import QuestionPlan, unknown_sources
 from ..rulebase.load import CompiledRule, RuleBase
 from ..runner import Engine
 from ..report.placeholders import TextParams
@@ -115,7 +115,7 @@ def why_not(engine: Engine, facts: FactsInput, target: str, lang: str = "en") ->
     case = build_case(parsed, rb.knowledge, rb.case_encoders, parsed.today or _dt.date.today())
     findings = {f.id for f in report.findings}
     reached_ids = {i for ids in report.ids().values() for i in ids}
-    checker = _Checker(rb, case, findings, fired, lang)
+    checker = _Checker(rb, engine.plans.questions, case, findings, fired, lang)
     rules = [checker.rule(r, visited={target}) for r in producers(rb, target)]
     reached = target in reached_ids
     return WhyNot(
@@ -154,8 +154,9 @@ def could_fire(rule: RuleCheck) -> bool:
 
 
 class _Checker:
-    def __init__(self, rb: RuleBase, case: Case, findings: set[str], fired: set[str], lang: str) -> None:
-        self.rb, self.case, self.findings, self.fired, self.lang = rb, case, findings, fired, lang
+    def __init__(self, rb: RuleBase, plan: QuestionPlan, case: Case, findings: set[str], fired: set[str],
+                 lang: str) -> None:
+        self.rb, self.plan, self.case, self.findings, self.fired, self.lang = rb, plan, case, findings, fired, lang
         # Placeholders whose facts are unknown stay as written: "{backup_size}".
         self.params = TextParams(rb, case, lang, unknown=lambda name: "{" + name + "}")
         self.values = dict(case.values)
@@ -199,7 +200,7 @@ class _Checker:
         values = {p: jsonable(self.values[p]) for p in cond.fact_paths() if p in self.values}
         unknown: list[str] = []
         if verdict == "unknown":
-            unknown = unknown_sources(self.rb, self.case, result.unknown)
+            unknown = unknown_sources(self.plan, self.rb, self.case, result.unknown)
             lists = [self.unset_lists.get(p.partition(".")[0]) for p in result.unknown]
             unknown.extend(sorted({s for s in lists if s is not None and s not in unknown}))
         return ConditionCheck(condition=text, verdict=verdict, facts=values, unknown=unknown)

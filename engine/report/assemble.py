@@ -8,16 +8,18 @@ pack and its id. The same facts therefore give the same report, byte for byte.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...facts.version import Version
 from .case import Case
-from ..rulebase.packfile import SEVERITY_ORDER, TIER_ORDER, StepVariants
+from ..rulebase.packfile import TIER_ORDER, StepVariants
 from .questions import questions
-from .model import KnowledgeInfo, Lang, Report, TraceEvent
+from .model import Lang, Report, TraceEvent
 from ..rulebase.load import CompiledRule, RuleBase
 from .placeholders import TextParams
+
+if TYPE_CHECKING:
+    from .plans import AssemblyPlan, Plans
 
 Tracer = Callable[[TraceEvent], None]
 
@@ -46,36 +48,10 @@ class _Concluded:
             self.tier = tier if self.tier is None else min(self.tier, tier, key=TIER_ORDER.__getitem__)
 
 
-@dataclass(frozen=True)
-class _Effects:
-    """What one rule's firing adds to a report, precomputed per rule base."""
-
-    because: dict[str, None]
-    """The rule's own id, as the start of a chain (a dict as an ordered set; only read)."""
-    paths: dict[str, None]
-    """The fact paths the rule tests (only read)."""
-    consumes: tuple[str, ...]
-    """Findings the rule requires: their own chains join this rule's."""
-    conclusions: tuple[tuple[str, str, str | None], ...]
-    """(kind, id, tier) of each conclusion."""
-
-
-def _effects(rb: RuleBase) -> dict[str, _Effects]:
-    effects: dict[str, _Effects] | None = rb.cache.get(_Effects)
-    if effects is None:
-        effects = rb.cache[_Effects] = {
-            c.name: _Effects({c.id: None}, dict.fromkeys(c.paths),
-                             tuple(w.finding for w in c.rule.when if w.finding is not None),
-                             tuple((t.kind, t.target, t.tier) for t in c.rule.then))
-            for c in rb.rules
-        }
-    return effects
-
-
-def _conclude(rb: RuleBase, firings: list[CompiledRule]) -> dict[str, dict[str, _Concluded]]:
+def _conclude(plan: AssemblyPlan, firings: list[CompiledRule]) -> dict[str, dict[str, _Concluded]]:
     """Every finding, fix and caveat the firings concluded, with the chain of rules behind it."""
     found: dict[str, dict[str, _Concluded]] = {"finding": {}, "recommendation": {}, "caveat": {}}
-    findings, effects = found["finding"], _effects(rb)
+    findings, effects = found["finding"], plan.effects
     for compiled in firings:
         rule = effects[compiled.name]
         # The chain behind a conclusion: this rule, then whatever made the findings it used.
@@ -96,13 +72,13 @@ def _conclude(rb: RuleBase, firings: list[CompiledRule]) -> dict[str, dict[str, 
     return found
 
 
-def assemble(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: Lang,
+def assemble(rb: RuleBase, plans: Plans, case: Case, firings: list[CompiledRule], lang: Lang,
              *, explain: bool = False, tracer: Tracer | None = None) -> Report:
-    found = _conclude(rb, firings)
+    found = _conclude(plans.assembly, firings)
     fill = TextParams(rb, case, lang).fill
     fdefs, rdefs, cdefs = rb.findings, rb.recommendations, rb.caveats
 
-    forder, rorder, corder = _order(rb)
+    forder, rorder, corder = plans.assembly.sort_keys
     findings = sorted(found["finding"].items(), key=lambda kv: forder[kv[0]])
     recs = sorted(found["recommendation"].items(),
                   key=lambda kv: (TIER_ORDER[kv[1].tier or rdefs[kv[0]].tier], rorder[kv[0]]))
@@ -133,43 +109,15 @@ def assemble(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: Lang,
         ],
         "caveats": [{"id": cid, "text": fill(cdefs[cid].text.get(lang)), "because": list(c.because)}
                     for cid, c in cavs],
-        "questions": questions(rb, case, fired, found["finding"], lang),
+        "questions": questions(plans.questions, case, fired, found["finding"], lang),
         "unrecognised_messages": case.unrecognised_messages,
         "unrecognised_uses": case.unrecognised_uses,
         "device": {"model": facts.device.model, "family": case.values.get("device.family"),
                    "target_model": facts.target.model, "target_family": case.values.get("target.family")},
         "estimates": _estimates(case, lang),
-        "knowledge": _knowledge_info(rb),
+        "knowledge": plans.assembly.knowledge_info,
         "trace": trace if explain else [],
     })
-
-
-_SortKeys = dict[str, tuple[Any, ...]]
-
-
-def _order(rb: RuleBase) -> tuple[_SortKeys, _SortKeys, _SortKeys]:
-    """Sort keys of the findings, fixes and caveats by id, made once per rule base: a
-    finding's severity, then each one's ``order`` and id (a fix's tier goes first, per
-    report, since a rule may set it)."""
-    keys: tuple[_SortKeys, _SortKeys, _SortKeys] | None = rb.cache.get(_order)
-    if keys is None:
-        keys = rb.cache[_order] = (
-            {fid: (SEVERITY_ORDER[d.severity], d.order, fid) for fid, d in rb.findings.items()},
-            {rid: (d.order, rid) for rid, d in rb.recommendations.items()},
-            {cid: (d.order, cid) for cid, d in rb.caveats.items()},
-        )
-    return keys
-
-
-def _knowledge_info(rb: RuleBase) -> dict[str, Any]:
-    """The report's ``knowledge``, as data: each report's validation makes its own
-    :class:`KnowledgeInfo` (one shared instance would share its ``prices_as_of`` dict)."""
-    info: dict[str, Any] | None = rb.cache.get(KnowledgeInfo)
-    if info is None:
-        kn = rb.knowledge
-        info = rb.cache[KnowledgeInfo] = {"as_of": kn.as_of,
-                                          "prices_as_of": {k: r.as_of for k, r in kn.regions.items()}}
-    return info
 
 
 def _evidence(case: Case, paths: Collection[str]) -> dict[str, Any]:

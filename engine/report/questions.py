@@ -69,16 +69,12 @@ class QuestionPlan:
     one to ask about, whether or not it has a text)."""
     order: dict[str, tuple[int, str]]
     """Per question field: its sort key after the weight (the question's order, the field)."""
+    texts: dict[str, dict[str, Question]]
+    """Per language, per question field: the question. Its text depends only on its field
+    and the language, and reports are frozen, so one instance serves every diagnosis."""
 
 
-def question_plan(rb: RuleBase) -> QuestionPlan:
-    plan: QuestionPlan | None = rb.cache.get(QuestionPlan)
-    if plan is None:
-        plan = rb.cache[QuestionPlan] = _build_plan(rb)
-    return plan
-
-
-def _build_plan(rb: RuleBase) -> QuestionPlan:
+def build_question_plan(rb: RuleBase) -> QuestionPlan:
     tests: list[_Test] = []
     index: dict[str, int] = {}
     rules = []
@@ -106,6 +102,8 @@ def _build_plan(rb: RuleBase) -> QuestionPlan:
         asks={p: (tuple(f for f in fields if f not in _NEVER_ASKED and (ask_one or f in rb.questions)), ask_one)
               for p, (fields, ask_one) in sources.items()},
         order={p: (q.order, p) for p, q in rb.questions.items()},
+        texts={lang: {path: Question(field=path, ask=q.ask.get(lang), why=q.why.get(lang))
+                      for path, q in rb.questions.items()} for lang in ("en", "ja")},
     )
 
 
@@ -132,9 +130,8 @@ def _sources(rb: RuleBase, path: str) -> tuple[tuple[str, ...], bool]:
     return sources, ask_one
 
 
-def unknown_sources(rb: RuleBase, case: Case, paths: Collection[str]) -> list[str]:
+def unknown_sources(plan: QuestionPlan, rb: RuleBase, case: Case, paths: Collection[str]) -> list[str]:
     """Fact-file fields behind *paths* that the customer could still tell us."""
-    plan = question_plan(rb)
     out: list[str] = []
     for path in paths:
         out.extend(src for src in _askable_sources(plan, rb, case.values, path) if src not in out)
@@ -160,7 +157,7 @@ _MODEL_FIELDS = {"device.model": "device.model_known", "target.model": "target.m
 """Model names, each with the fact that says whether it was recognised."""
 
 
-def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collection[str],
+def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: Collection[str],
               lang: Lang) -> list[Question]:
     """Unknown facts whose answer could add a finding, fix or caveat, most useful first.
 
@@ -168,7 +165,6 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
     customer reported (a rule "in play"), then by how much the rule's conclusion
     matters (blocking causes first), then by the question's own order.
     """
-    plan = question_plan(rb)
     encoded = case.engine
     verdicts: list[Any] = [_NOT_JUDGED] * len(plan.tests)
     best: dict[str, tuple[int, int, int]] = {}
@@ -216,27 +212,15 @@ def questions(rb: RuleBase, case: Case, fired: Collection[str], findings: Collec
     # Each unknown fact asks for the fact-file fields behind it that can still be told.
     # (What _askable_sources() gives, inlined: it runs for some 25 facts per report.)
     wanted: dict[str, tuple[int, int, int]] = {}
-    asked, values, asks = rb.questions, case.values, plan.asks
+    texts, values, asks = plan.texts[lang], case.values, plan.asks
     for path, weight in best.items():
         fields, ask_one = asks[path]
         for field in fields:
             if field in values and (field not in _MODEL_FIELDS or values.get(_MODEL_FIELDS[field]) is not False):
                 continue  # known (a model name counts as known once it was recognised)
-            if field in asked and (field not in wanted or weight < wanted[field]):
+            if field in texts and (field not in wanted or weight < wanted[field]):
                 wanted[field] = weight
             if ask_one:
                 break
-    order, texts = plan.order, _questions_in(rb, lang)
+    order = plan.order
     return [texts[field] for field in sorted(wanted, key=lambda f: (wanted[f], order[f]))]
-
-
-def _questions_in(rb: RuleBase, lang: Lang) -> dict[str, Question]:
-    # A question's text depends only on its field and the language; reports are frozen,
-    # so one instance serves every diagnosis.
-    key = (Question, lang)
-    texts: dict[str, Question] | None = rb.cache.get(key)
-    if texts is None:
-        texts = rb.cache[key] = {
-            path: Question(field=path, ask=q.ask.get(lang), why=q.why.get(lang)) for path, q in rb.questions.items()
-        }
-    return texts

@@ -74,9 +74,6 @@ class RuleBase:
     """``kind:id`` -> ``file:line`` where it was defined (for errors and the catalogue)."""
     definition: dict[str, Any] = field(default_factory=dict, repr=False)
     """The ruleset as durable-rules' JSON, compiled (and its shape checked) at load."""
-    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
-    """What report assembly derives from the rules alone, built on first use and kept:
-    per-rule effects (assemble.py), the question plan and ``Question`` objects (questions.py)."""
 
     def by_name(self) -> dict[str, CompiledRule]:
         return {r.name: r for r in self.rules}
