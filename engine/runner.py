@@ -7,17 +7,27 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from .report.assemble import Tracer, assemble
-from .report.case import build_case
+from .report.case import Case, build_case
 from .rulebase.to_durable import sentinels
 from .loader import FactsInput, parse_facts
 from .report.model import Lang, Report
 from .report.plans import Plans, build_plans
 from .rulebase.load import CompiledRule, RuleBase, load_rulebase
 from ._durable import DurableRuleset, Prepared
+
+
+@dataclass(frozen=True)
+class Run:
+    """One fact file's rule run: the case durable-rules matched, and the rules that fired
+    in the order they fired."""
+
+    case: Case
+    fired: tuple[CompiledRule, ...]
 
 
 class Engine:
@@ -66,6 +76,14 @@ class Engine:
         """
         if lang not in ("en", "ja"):
             raise ValueError(f"lang must be 'en' or 'ja', not {lang!r}")
+        return self.report(self.run(facts), lang, explain=explain, tracer=tracer)
+
+    def run(self, facts: FactsInput) -> Run:
+        """The rule run of one fact file: its case and the rules that fired, in order.
+
+        Internal (not in ``__all__``): why-not and rule tests read what fired from here
+        rather than from a report's trace. Raises as :meth:`diagnose` does.
+        """
         parsed = parse_facts(facts)
         today = parsed.today or _dt.date.today()
         case = build_case(parsed, self.rulebase.knowledge, self.rulebase.case_encoders, today)
@@ -82,7 +100,11 @@ class Engine:
             return derived[name]
 
         self._ruleset.run([case.engine, *self._tail], on_fire)
-        return assemble(self.rulebase, self.plans, case, firings, lang, explain=explain, tracer=tracer)
+        return Run(case, tuple(firings))
+
+    def report(self, run: Run, lang: Lang = "en", *, explain: bool = False, tracer: Tracer | None = None) -> Report:
+        """The report of a :meth:`run`, in *lang*."""
+        return assemble(self.rulebase, self.plans, run.case, run.fired, lang, explain=explain, tracer=tracer)
 
     def close(self) -> None:
         """Free the compiled rules inside durable-rules; later calls raise ``ValueError``.

@@ -200,8 +200,9 @@ def run_case(engine: Engine, case: TestCase) -> CaseResult:
     except InputError as exc:
         result.error = str(exc)
         return result
-    report = engine.diagnose(facts, lang=spec.lang, explain=True)
-    result.fired = {ev.rule_id for ev in report.trace if ev.op == "fire" and ev.rule_id}
+    run = engine.run(facts)
+    report = engine.report(run, spec.lang)
+    result.fired = {compiled.id for compiled in run.fired}
     ids = report.ids()
     got = [i for kind in ("findings", "recommendations", "caveats") for i in ids[kind]]
     result.reached = set(got)

@@ -10,17 +10,16 @@ needed is explained the same way, one level further down.
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..report.assemble import jsonable
-from ..report.case import Case, build_case
+from ..report.case import Case
 from .catalog import Kind, condition_text, producers, require_conclusion, title
 from ..rulebase.predicates import ConditionResult, evaluate
 from ..rulebase.fields import FLAG_SOURCES
-from ..loader import FactsInput, parse_facts
+from ..loader import FactsInput
 from ..rulebase.packfile import Condition
 from ..report.questions import QuestionPlan, unknown_sources
 from ..rulebase.load import CompiledRule, RuleBase
@@ -109,10 +108,10 @@ def why_not(engine: Engine, facts: FactsInput, target: str, lang: str = "en") ->
         raise ValueError(f"lang must be 'en' or 'ja', not {lang!r}")
     rb = engine.rulebase
     kind = require_conclusion(rb, target)
-    parsed = parse_facts(facts)
-    report = engine.diagnose(parsed, lang=lang, explain=True)  # type: ignore[arg-type]
-    fired = {ev.rule_id for ev in report.trace if ev.op == "fire" and ev.rule_id}
-    case = build_case(parsed, rb.knowledge, rb.case_encoders, parsed.today or _dt.date.today())
+    run = engine.run(facts)
+    report = engine.report(run, lang)  # type: ignore[arg-type]
+    fired = {compiled.id for compiled in run.fired}
+    case = run.case
     findings = {f.id for f in report.findings}
     reached_ids = {i for ids in report.ids().values() for i in ids}
     checker = _Checker(rb, engine.plans.questions, case, findings, fired, lang)

@@ -7,7 +7,7 @@ pack and its id. The same facts therefore give the same report, byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...facts.version import Version
@@ -48,7 +48,7 @@ class _Concluded:
             self.tier = tier if self.tier is None else min(self.tier, tier, key=TIER_ORDER.__getitem__)
 
 
-def _conclude(plan: AssemblyPlan, firings: list[CompiledRule]) -> dict[str, dict[str, _Concluded]]:
+def _conclude(plan: AssemblyPlan, firings: Sequence[CompiledRule]) -> dict[str, dict[str, _Concluded]]:
     """Every finding, fix and caveat the firings concluded, with the chain of rules behind it."""
     found: dict[str, dict[str, _Concluded]] = {"finding": {}, "recommendation": {}, "caveat": {}}
     findings, effects = found["finding"], plan.effects
@@ -72,7 +72,7 @@ def _conclude(plan: AssemblyPlan, firings: list[CompiledRule]) -> dict[str, dict
     return found
 
 
-def assemble(rb: RuleBase, plans: Plans, case: Case, firings: list[CompiledRule], lang: Lang,
+def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledRule], lang: Lang,
              *, explain: bool = False, tracer: Tracer | None = None) -> Report:
     found = _conclude(plans.assembly, firings)
     fill = TextParams(rb, case, lang).fill
@@ -166,7 +166,7 @@ def _estimates(case: Case, lang: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- trace
 
 
-def _trace(rb: RuleBase, case: Case, firings: list[CompiledRule], lang: str) -> list[TraceEvent]:
+def _trace(rb: RuleBase, case: Case, firings: Sequence[CompiledRule], lang: str) -> list[TraceEvent]:
     events: list[TraceEvent] = []
     ja = lang == "ja"
     known = {k: jsonable(val) for k, val in sorted(case.values.items())}
