@@ -257,22 +257,18 @@ def _is_reference(cond: Condition) -> bool:
 
 
 def _narrow(rng: _Range, cond: Condition) -> None:
-    op, spec = cond.op, rng.spec
-    if op == "known":
+    op, spec = cond.operator, rng.spec
+    if op.narrows == "known":
         rng.must_be_unknown = rng.must_be_unknown or not cond.known
         return
-    if op in ("in", "not_in"):
-        values = {encode(spec, v) for v in cond.value}
-    else:
-        values = {encode(spec, cond.value)}
-    if op in ("is", "in"):
+    values = {encode(spec, v) for v in (cond.value if op.operand == "list" else [cond.value])}
+    if op.narrows == "allow":
         rng.allowed = values if rng.allowed is None else rng.allowed & values
-    elif op in ("is_not", "not_in"):
+    elif op.narrows == "exclude":
         rng.excluded |= values
     else:
         (point,) = values
-        inclusive = op in ("le", "ge")
-        if op in ("gt", "ge") and (point, not inclusive) > (rng.low[0], not rng.low[1]):
-            rng.low = (point, inclusive)
-        if op in ("lt", "le") and (point, inclusive) < (rng.high[0], rng.high[1]):
-            rng.high = (point, inclusive)
+        if op.narrows == "low" and (point, not op.inclusive) > (rng.low[0], not rng.low[1]):
+            rng.low = (point, op.inclusive)
+        if op.narrows == "high" and (point, op.inclusive) < (rng.high[0], rng.high[1]):
+            rng.high = (point, op.inclusive)

@@ -12,18 +12,10 @@ from typing import Any
 
 from ...facts.version import Version
 from ..errors import Problem, closest
-from .fields import FieldRegistry, FieldSpec
+from .fields import ORDERED_KINDS, FieldRegistry, FieldSpec
+from .operators import OPERATORS
 from .limits import NUMBER_MAX, NUMBER_MIN, number_problem
 from .packfile import PLACEHOLDER_NAMES, Condition, Rule, StepVariants, Text
-
-_OPS_FOR_KIND = {
-    "bool": {"is", "is_not", "known"},
-    "flag": {"is", "known"},
-    "enum": {"is", "is_not", "in", "not_in", "known"},
-    "text": {"is", "is_not", "in", "not_in", "known"},
-}
-_ORDERED_OPS = {"lt", "le", "gt", "ge"}
-
 
 class PackChecks:
     """Checks the rules and definitions gathered from the packs, adding to *problems*."""
@@ -83,20 +75,20 @@ class PackChecks:
         spec = self._field(where, rule, cond.fact)
         if spec is None:
             return
-        op = cond.op
-        allowed = _OPS_FOR_KIND.get(spec.kind, _ORDERED_OPS | {"is", "is_not", "in", "not_in", "known"})
-        if op not in allowed:
-            self._bad(where, rule, f"{cond.fact} is a {spec.kind}; operator {op!r} does not apply",
+        op, ordered = cond.operator, spec.kind in ORDERED_KINDS
+        if not op.applies_to(spec.kind, ordered=ordered):
+            allowed = [name for name, o in OPERATORS.items() if o.applies_to(spec.kind, ordered=ordered)]
+            self._bad(where, rule, f"{cond.fact} is a {spec.kind}; operator {op.name!r} does not apply",
                       accepted=", ".join(sorted(allowed)))
             return
-        if op == "known":
+        if op.operand == "bool":
             return
-        values = cond.value if op in ("in", "not_in") else [cond.value]
+        values = cond.value if op.operand == "list" else [cond.value]
         if not values:
-            self._bad(where, rule, f"{op!r} needs at least one value")
+            self._bad(where, rule, f"{op.name!r} needs at least one value")
         for value in values:
             if isinstance(value, dict):
-                if op in ("in", "not_in") or set(value) != {"fact"}:
+                if not op.references or set(value) != {"fact"}:
                     self._bad(where, rule, f"{cond.fact}: a reference is written {{fact: <path>}}")
                     continue
                 other = self._field(where, rule, str(value["fact"]))

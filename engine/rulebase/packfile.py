@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import builtin_copy
 from ..errors import Problem, RulePackError
+from .operators import OPERATORS, Operator
 from .limits import MAX_ANY, MAX_CONCLUSIONS, MAX_CONDITIONS, MAX_ID_CHARS, MAX_STEPS, MAX_TEXT_CHARS, MAX_VALUES
 
 ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID_CHARS)]
@@ -109,7 +110,7 @@ class QuestionDef(_Strict):
     order: int = 50
 
 
-OPS = ("is", "is_not", "in", "not_in", "lt", "le", "gt", "ge", "known")
+OPS = tuple(OPERATORS)
 
 
 class Condition(_Strict):
@@ -154,8 +155,8 @@ class Condition(_Strict):
         # Read for every condition of every rule on each diagnosis (questions), so it
         # is worked out once per condition (pydantic leaves cached properties out of
         # fields, dumps and equality).
-        for name in OPS:
-            if name in self.model_fields_set or (name + "_") in self.model_fields_set:
+        for name, op in OPERATORS.items():
+            if op.attribute in self.model_fields_set:
                 return name
         raise AssertionError("validated condition without operator")
 
@@ -169,8 +170,12 @@ class Condition(_Strict):
         return [self.fact, str(value["fact"])] if isinstance(value, dict) and "fact" in value else [self.fact]
 
     @cached_property
+    def operator(self) -> Operator:
+        return OPERATORS[self.op]
+
+    @cached_property
     def value(self) -> Any:
-        return getattr(self, {"is": "is_", "in": "in_"}.get(self.op, self.op))
+        return getattr(self, OPERATORS[self.op].attribute)
 
 
 class Conclusion(_Strict):

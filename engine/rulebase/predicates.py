@@ -10,7 +10,6 @@ checks that the two agree on every rule.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,12 +42,6 @@ class ConditionResult:
     """The fact paths whose being unknown left the verdict open."""
 
 
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "is": operator.eq, "is_not": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
-    "ge": operator.ge,
-}
-
-
 def compile_condition(cond: Condition, registry: FieldRegistry) -> CompiledCondition:
     """A predicate for *cond*; it reads encoded values (see :func:`fields.encode`)."""
     if cond.finding is not None:
@@ -69,34 +62,25 @@ def compile_condition(cond: Condition, registry: FieldRegistry) -> CompiledCondi
     path = cond.fact
     spec = registry.get(path) if path is not None else None
     assert path is not None and spec is not None, "conditions are checked when the pack loads"
-    op, value = cond.op, cond.value
-    if op == "known":
+    op, value = cond.operator, cond.value
+    holds = op.python
+    if op.operand == "bool":
         want = bool(cond.known)
         # Never unknown: whether a fact is known is itself known.
-        return CompiledCondition(lambda e, fs: (path in e) == want, (path,))
+        return CompiledCondition(lambda e, fs: holds(path in e, want), (path,))
     if isinstance(value, dict):
         other = str(value["fact"])
-        compare = _COMPARE[op]
 
         def against_fact(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
             left, right = e.get(path), e.get(other)
-            return None if left is None or right is None else compare(left, right)
+            return None if left is None or right is None else holds(left, right)
 
         return CompiledCondition(against_fact, (path, other))
-    if op in ("in", "not_in"):
-        members = frozenset(encode(spec, v) for v in value)
-        inside = op == "in"
-
-        def membership(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
-            left = e.get(path)
-            return None if left is None else (left in members) == inside
-
-        return CompiledCondition(membership, (path,))
-    compare, right = _COMPARE[op], encode(spec, value)
+    right = frozenset(encode(spec, v) for v in value) if op.operand == "list" else encode(spec, value)
 
     def against_value(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
         left = e.get(path)
-        return None if left is None else compare(left, right)
+        return None if left is None else holds(left, right)
 
     return CompiledCondition(against_value, (path,))
 

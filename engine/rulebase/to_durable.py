@@ -12,13 +12,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .fields import FieldRegistry, encode
+from .operators import OPERATORS
 from .packfile import Condition
 
 if TYPE_CHECKING:
     from .load import CompiledRule
-
-_DURABLE_OP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "is_not": "$neq"}
-
 
 def durable_definition(rules: Iterable[CompiledRule], registry: FieldRegistry, strata: int) -> dict[str, Any]:
     """The ruleset as durable-rules' JSON (see ``_durable.py``)."""
@@ -41,32 +39,27 @@ def _compile_test(cond: Condition, registry: FieldRegistry) -> dict[str, Any]:
     assert path is not None
     spec = registry.get(path)
     assert spec is not None
-    op = cond.op
-    if op == "known":
-        return {"$ex" if cond.known else "$nex": {path: 1}}
+    op, value = cond.operator, cond.value
+    if op.operand == "bool":
+        tests = op.durable(path, cond.known)
+        return tests[0] if len(tests) == 1 else {"$and": tests}
     # Every test first requires the field to exist: durable treats a missing right-hand
     # field as a match, and unknown must never satisfy a rule.
-    tests: list[dict[str, Any]] = [{"$ex": {path: 1}}]
-    value = cond.value
+    tests = [{"$ex": {path: 1}}]
     if isinstance(value, dict):
         other = str(value["fact"])
         tests.append({"$ex": {other: 1}})
-        ref = {"$m": other}
-        tests.append({path: ref} if op == "is" else {_DURABLE_OP[op]: {path: ref}})
-    elif op == "is":
-        tests.append({path: encode(spec, value)})
-    elif op == "in" and spec.kind == "enum":
+        tests.extend(op.durable(path, {"$m": other}))
+    elif op.name == "in" and spec.kind == "enum":
         # The same test, written as the values it leaves out (an enum's value is always
         # one of its values): an $or makes a node of its own for every rule, all of them
         # pushed on durable's evaluation stack of 64 (see network.py), while these
         # tests are shared by every rule that leaves out the same values.
-        tests.extend({"$neq": {path: other}} for other in spec.values if other not in value)
-    elif op == "in":
-        tests.append({"$or": [{path: encode(spec, v)} for v in value]})
-    elif op == "not_in":
-        tests.extend({"$neq": {path: encode(spec, v)}} for v in value)
+        tests.extend(OPERATORS["not_in"].durable(path, [v for v in spec.values if v not in value]))
+    elif op.operand == "list":
+        tests.extend(op.durable(path, [encode(spec, v) for v in value]))
     else:
-        tests.append({_DURABLE_OP[op]: {path: encode(spec, value)}})
+        tests.extend(op.durable(path, encode(spec, value)))
     return {"$and": tests} if len(tests) > 1 else tests[0]
 
 
