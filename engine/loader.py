@@ -205,7 +205,7 @@ _TOKENS = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*+"?', re.DOTALL)
 """A bracket, or a string (to its end if unclosed, so no text is scanned twice)."""
 
 
-# What is accepted where pydantic reports each error type (keys of messages.MESSAGES).
+# What is accepted where pydantic reports each error type (keys of texts.TEXTS).
 _ACCEPTED = {
     "bool_type": "bool",
     "int_type": "whole_number",

@@ -1,7 +1,11 @@
-"""The texts of input errors (and of the CLI's own error lines), in English and Japanese.
+"""The tool's own texts, in English and Japanese: one home for all of them.
+
+Input errors, the report's own prose (trace, estimates, placeholder words), the
+sentences of the authoring tools (catalogue, lint) and, in ``cli/texts.py`` under the
+same rules, the command line's labels. Rule packs bring their own texts.
 
 A clerk who reads reports in Japanese reads the errors about a fact file in Japanese
-too. Every message is built with :func:`say` from a key of :data:`MESSAGES`; the
+too. Every message is built with :func:`say` from a key of :data:`TEXTS`; the
 result is a :class:`Msg`: a ``str`` holding the English text (so ``problem.message``
 reads as it always did, and programs that compare or log it see no change) that also
 carries the Japanese. :func:`in_lang` picks the language (:func:`say_in` builds and
@@ -43,7 +47,7 @@ def in_lang(text: str, lang: str) -> str:
     return str(text)
 
 
-MESSAGES: dict[str, tuple[str, str]] = {
+TEXTS: dict[str, tuple[str, str]] = {
     # Reading the input.
     "file_not_found": ("file not found", "ファイルが見つかりません"),
     "is_directory": ("is a directory, not a fact file", "フォルダです。ファクトファイルを指定してください"),
@@ -116,6 +120,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # in English).
     "pack_folder_not_found": ("rule pack folder not found", "ルールパックのフォルダが見つかりません"),
     "pack_folder_empty": ("rule pack folder holds no .yaml files", "ルールパックのフォルダに .yaml ファイルがありません"),
+    "pack.too_many_files": ("holds {count} .yaml files; a rule pack may have at most {limit}",
+                            ".yaml ファイルが {count} 個あります。1 つのルールパックには {limit} 個までです"),
+    "pack.too_many_rules": ("too many rules", "ルールが多すぎます"),
+    "pack.too_many_loaded": ("the loaded packs hold {count:,} rules; at most {limit:,} may be loaded together",
+                             "読み込んだパックのルールが {count:,} 個あります。同時に読み込めるのは {limit:,} 個までです"),
+    # A file of a rule pack refused before it is read (its content is never quoted).
+    "pack_file.link_loop": ("cannot read file: a loop of symbolic links",
+                            "ファイルを読み込めません: シンボリックリンクが循環しています"),
+    "pack_file.link_outside": ("a symbolic link to a file outside the rule pack folder: not read",
+                               "ルールパックのフォルダの外を指すシンボリックリンクです。読み込みません"),
+    "pack_file.not_regular": ("not a regular file (a FIFO, a device or a folder): not read",
+                              "通常のファイルではありません（FIFO・デバイス・フォルダ）。読み込みません"),
+    "pack_file.cannot_read": ("cannot read file: {cause}", "ファイルを読み込めません: {cause}"),
+    "pack_file.too_large": ("larger than {limit:,} bytes (the limit for one rule file)",
+                            "{limit:,} バイトを超えています（ルールファイル 1 つの上限）"),
+    "pack_file.not_utf8": ("not UTF-8 text", "UTF-8 のテキストではありません"),
+    "pack_file.binary": ("binary data, not a text file", "テキストではなくバイナリのデータです"),
+    "pack_file.unreadable_value": ("holds a value that cannot be read (a number of thousands of digits, an impossible "
+                                   "date, or lists nested too deeply)",
+                                   "読み込めない値があります（数千桁の数、存在しない日付、深すぎる入れ子）"),
     # Ids given on the command line (why-not, rules show).
     "rule_not_conclusion": ("{id} is a rule, not a finding, recommendation or caveat (it concludes: {done})",
                             "{id} はルールの id です。所見・対処・注意の id を指定してください (このルールの結論: {done})"),
@@ -140,6 +164,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "files_invalid": ("{bad} of {total} file(s) invalid", "{total} 件中 {bad} 件が不正です"),
     "lines_failed": ("{count} line(s) failed inside the engine; see their error records",
                      "{count} 行がエンジン内で失敗しました。その行のエラーレコードを見てください"),
+    # The report's own prose: the trace, the estimate, the words placeholders use.
+    "trace.asserted": ("asserted the case: {count} known facts", "事実を投入: 既知の項目 {count} 件"),
+    "trace.emitted": ("{kind}: {id}", "{kind}: {id}"),
+    "estimate.how": ("Estimated: {base_gb:g} GB for system and apps + {photo_count} photos × {mb_per_photo:g} MB + "
+                     "{video_gb:g} GB of video{no_photos}. The phone shows the exact figure as \"Next Backup Size\".",
+                     "推定値です: システムとアプリ {base_gb:g} GB + 写真 {photo_count} 枚 × {mb_per_photo:g} MB + "
+                     "ビデオ {video_gb:g} GB{no_photos}。正確な値は「次回作成時のサイズ」で確認できます。"),
+    "estimate.no_photos": (" (photos are not in the backup, counted as 0)", " (写真はバックアップに含まれないため 0 として計算)"),
+    "placeholder.unknown": ("unknown", "不明"),
+    "placeholder.about": ("about {size} GB{estimated}", "約 {size} GB{estimated}"),
+    "placeholder.estimated": (" (estimated)", "（推定）"),
+    "placeholder.newest_ios": ("the newest version Software Update offers",
+                               "「ソフトウェア・アップデート」に表示される最新のバージョン"),
+    "placeholder.region.JP": ("Japan", "日本"),
+    "placeholder.region.US": ("the US", "米国"),
+    # Conditions as sentences (catalogue, why-not, lint): one per operator (rulebase/operators.py).
+    "op.is": ("{p} is {v}", "{p} が {v}"),
+    "op.is_not": ("{p} is not {v}", "{p} が {v} ではない"),
+    "op.in": ("{p} is one of {v}", "{p} が {v} のいずれか"),
+    "op.not_in": ("{p} is none of {v}", "{p} が {v} のいずれでもない"),
+    "op.lt": ("{p} < {v}", "{p} < {v}"),
+    "op.le": ("{p} ≤ {v}", "{p} ≤ {v}"),
+    "op.gt": ("{p} > {v}", "{p} > {v}"),
+    "op.ge": ("{p} ≥ {v}", "{p} ≥ {v}"),
+    "op.known": ("{p} is known", "{p} が分かっている"),
+    "op.unknown": ("{p} is unknown", "{p} が不明"),
+    "condition.finding": ("finding {v} was reached", "所見 {v} が出ている"),
+    "condition.not_finding": ("finding {v} was not reached", "所見 {v} が出ていない"),
+    "condition.principle": (" (principle: {v})", "（原則: {v}）"),
+    "condition.any": ("any of: {v}", "次のいずれか: {v}"),
+    "condition.or": ("; or ", "／"),
+    "condition.sep": (", ", "、"),
+    # Lint (backup-doctor rules lint): one per problem code.
+    "lint.load-error": ("{detail}", "{detail}"),
+    "lint.contradiction": ("rule {subject} can never fire: {detail}", "ルール {subject} は発火しません: {detail}"),
+    "lint.missing-finding": ("rule {subject} can never fire: it needs finding {finding}, which {why}",
+                             "ルール {subject} は発火しません: 所見 {finding} が必要ですが、{why}"),
+    "lint.always-true": ("rule {subject}: 'not_finding: {finding}' always holds, because no rule concludes {finding}",
+                         "ルール {subject}: 所見 {finding} を出すルールがないため、'not_finding: {finding}' は常に成り立ちます"),
+    "lint.spec-id-undefined": ("SPEC {kind} {subject} is not defined in any loaded pack",
+                               "SPEC の{kind} {subject} がどのパックにも定義されていません"),
+    "lint.spec-id-unreached": ("SPEC {kind} {subject} is concluded by no rule that can fire",
+                               "SPEC の{kind} {subject} を出す（発火しうる）ルールがありません"),
+    "lint.never-concluded": ("{kind} {subject} is defined but no rule that can fire concludes it",
+                             "{kind} {subject} は定義されていますが、発火しうるルールがどれもこれを出しません"),
+    "lint.unused-question": ("question for {subject}: no rule tests this field, so it is never asked",
+                             "{subject} の質問: この項目を調べるルールがないため、質問されることはありません"),
+    "lint.unused-field": ("fact-file field {subject} is tested by no rule",
+                          "ファクトファイルの項目 {subject} を調べるルールがありません"),
+    "lint.unused-message": ("on-screen message {subject} is recognised but no rule tests messages.{subject}",
+                            "画面メッセージ {subject} は認識されますが、messages.{subject} を調べるルールがありません"),
+    "lint.why.none": ("no rule concludes", "それを出すルールがありません"),
+    "lint.why.dead": ("only rules that can never fire conclude", "それを出すのは発火しないルールだけです"),
 }
 
 
@@ -150,7 +227,7 @@ def say(key: str, /, **params: Any) -> Msg:
     ``reason`` that is the system's text for an OS error (``exc.strerror``) is given
     in Japanese too.
     """
-    en, ja = MESSAGES[key]
+    en, ja = TEXTS[key]
     ja_params = {k: v.ja if isinstance(v, Msg) else v for k, v in params.items()}
     reason = params.get("reason")
     if isinstance(reason, str) and reason in _OS_REASONS:

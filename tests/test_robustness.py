@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from backup_doctor.engine import Engine, FactFile, InputError, Report, load_facts, parse_facts
 from backup_doctor.engine import batch as batch_mod
 from backup_doctor.engine.loader import MAX_FACT_FILE_BYTES
-from backup_doctor.engine.texts import MESSAGES
+from backup_doctor.engine.texts import TEXTS
 
 
 
@@ -193,7 +193,7 @@ HOSTILE: list[Any] = [
     "2026-02-30", "9999-12-31", "+2026-01-01", "1.2.3.4", "1" * 50, "١٦.٠", "\ud800", "\x00", "NaN",
     [], ["x"], [None], {}, {"a": 1},
 ]
-_FALLBACK = MESSAGES["invalid"][1].split("{")[0]
+_FALLBACK = TEXTS["invalid"][1].split("{")[0]
 
 
 @pytest.mark.parametrize("path", [p for p in PATHS if p[-1] != "nonsense"], ids=".".join)

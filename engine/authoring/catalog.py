@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ...facts.version import Version
 from ..errors import InputError, closest
-from ..texts import Msg, say
+from ..texts import Msg, say, say_in
 from ..rulebase.packfile import Condition, StepVariants
 from ..rulebase.load import CompiledRule, RuleBase
 
@@ -135,25 +135,6 @@ def title(rb: RuleBase, kind: Kind, cid: str, lang: str) -> str:
 # --------------------------------------------------------------------------- sentences
 
 
-_WORDS = {
-    "en": {
-        "is": "{p} is {v}", "is_not": "{p} is not {v}", "in": "{p} is one of {v}", "not_in": "{p} is none of {v}",
-        "lt": "{p} < {v}", "le": "{p} ≤ {v}", "gt": "{p} > {v}", "ge": "{p} ≥ {v}",
-        "known": "{p} is known", "unknown": "{p} is unknown",
-        "finding": "finding {v} was reached", "not_finding": "finding {v} was not reached",
-        "principle": " (principle: {v})", "any": "any of: {v}", "or": "; or ", "sep": ", ",
-    },
-    "ja": {
-        "is": "{p} が {v}", "is_not": "{p} が {v} ではない", "in": "{p} が {v} のいずれか",
-        "not_in": "{p} が {v} のいずれでもない",
-        "lt": "{p} < {v}", "le": "{p} ≤ {v}", "gt": "{p} > {v}", "ge": "{p} ≥ {v}",
-        "known": "{p} が分かっている", "unknown": "{p} が不明",
-        "finding": "所見 {v} が出ている", "not_finding": "所見 {v} が出ていない",
-        "principle": "（原則: {v}）", "any": "次のいずれか: {v}", "or": "／", "sep": "、",
-    },
-}
-
-
 def show_value(value: Any) -> str:
     """A fact value as a person reads it (``true``, ``16.10``, ``tethering``)."""
     if isinstance(value, bool):
@@ -167,25 +148,27 @@ def show_value(value: Any) -> str:
 
 def condition_text(cond: Condition, lang: str) -> str:
     """One condition as a sentence, e.g. ``network.wifi_kind is one of tethering, public``."""
-    w = _WORDS["ja" if lang == "ja" else "en"]
+    def w(key: str, **params: str) -> str:
+        return say_in(lang, key, **params)
+
     if cond.any is not None:
-        return w["any"].format(v=w["or"].join(condition_text(c, lang) for c in cond.any))
+        return w("condition.any", v=w("condition.or").join(condition_text(c, lang) for c in cond.any))
     if cond.finding is not None:
-        return w["finding"].format(v=cond.finding)
+        return w("condition.finding", v=cond.finding)
     if cond.not_finding is not None:
-        text = w["not_finding"].format(v=cond.not_finding)
-        return text + (w["principle"].format(v=cond.principle) if cond.principle else "")
-    op = cond.op
-    if op == "known":
-        return w["known" if cond.known else "unknown"].format(p=cond.fact)
+        text = w("condition.not_finding", v=cond.not_finding)
+        return text + (w("condition.principle", v=cond.principle) if cond.principle else "")
+    op, fact = cond.operator, str(cond.fact)
+    if op.operand == "bool":
+        return w(op.text_key if cond.known else "op.unknown", p=fact)
     value = cond.value
     if isinstance(value, dict) and "fact" in value:
         shown = str(value["fact"])
-    elif op in ("in", "not_in"):
-        shown = w["sep"].join(show_value(v) for v in value)
+    elif op.operand == "list":
+        shown = w("condition.sep").join(show_value(v) for v in value)
     else:
         shown = show_value(value)
-    return w[op].format(p=cond.fact, v=shown)
+    return w(op.text_key, p=fact, v=shown)
 
 
 # --------------------------------------------------------------------------- catalogue

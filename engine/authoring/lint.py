@@ -23,7 +23,7 @@ import yaml
 from .catalog import KINDS, condition_text, definitions
 from ..errors import RulePackError
 from ..rulebase.fields import ORDERED_KINDS, FieldRegistry, FieldSpec, encode
-from ..texts import say_in
+from ..texts import Msg, say, say_in
 from ..rulebase.packfile import Condition
 from ..rulebase.load import CompiledRule, RuleBase, load_rulebase
 
@@ -42,46 +42,12 @@ class LintProblem:
 
     def message(self, lang: str = "en") -> str:
         """The problem as a sentence in *lang* (``en`` or ``ja``)."""
-        lang = "ja" if lang == "ja" else "en"
-        params = dict(self.params)
+        params: dict[str, str | Msg] = dict(self.params)
         if "why" in params:
-            params["why"] = _WHY[lang][params["why"]]
+            params["why"] = say(f"lint.why.{params['why']}")
         if "kind" in params:
-            params["kind"] = say_in(lang, params["kind"])
-        return _MESSAGES[lang][self.code].format(subject=self.subject, **params)
-
-
-_MESSAGES = {
-    "en": {
-        "load-error": "{detail}",
-        "contradiction": "rule {subject} can never fire: {detail}",
-        "missing-finding": "rule {subject} can never fire: it needs finding {finding}, which {why}",
-        "always-true": "rule {subject}: 'not_finding: {finding}' always holds, because no rule concludes {finding}",
-        "spec-id-undefined": "SPEC {kind} {subject} is not defined in any loaded pack",
-        "spec-id-unreached": "SPEC {kind} {subject} is concluded by no rule that can fire",
-        "never-concluded": "{kind} {subject} is defined but no rule that can fire concludes it",
-        "unused-question": "question for {subject}: no rule tests this field, so it is never asked",
-        "unused-field": "fact-file field {subject} is tested by no rule",
-        "unused-message": "on-screen message {subject} is recognised but no rule tests messages.{subject}",
-    },
-    "ja": {
-        "load-error": "{detail}",
-        "contradiction": "ルール {subject} は発火しません: {detail}",
-        "missing-finding": "ルール {subject} は発火しません: 所見 {finding} が必要ですが、{why}",
-        "always-true": "ルール {subject}: 所見 {finding} を出すルールがないため、'not_finding: {finding}' は常に成り立ちます",
-        "spec-id-undefined": "SPEC の{kind} {subject} がどのパックにも定義されていません",
-        "spec-id-unreached": "SPEC の{kind} {subject} を出す（発火しうる）ルールがありません",
-        "never-concluded": "{kind} {subject} は定義されていますが、発火しうるルールがどれもこれを出しません",
-        "unused-question": "{subject} の質問: この項目を調べるルールがないため、質問されることはありません",
-        "unused-field": "ファクトファイルの項目 {subject} を調べるルールがありません",
-        "unused-message": "画面メッセージ {subject} は認識されますが、messages.{subject} を調べるルールがありません",
-    },
-}
-
-_WHY = {
-    "en": {"none": "no rule concludes", "dead": "only rules that can never fire conclude"},
-    "ja": {"none": "それを出すルールがありません", "dead": "それを出すのは発火しないルールだけです"},
-}
+            params["kind"] = say(params["kind"])
+        return say_in(lang, f"lint.{self.code}", subject=self.subject, **params)
 
 
 @cache

@@ -17,6 +17,7 @@ from .questions import questions
 from .model import Lang, Report, TraceEvent
 from ..rulebase.load import CompiledRule, RuleBase
 from .placeholders import TextParams
+from ..texts import Msg, in_lang, say, say_in
 
 if TYPE_CHECKING:
     from .plans import AssemblyPlan, Plans
@@ -149,16 +150,9 @@ def _estimates(case: Case, lang: str) -> dict[str, Any]:
     how = None
     basis = est.get("basis")
     if basis:
-        if lang == "ja":
-            how = (f"推定値です: システムとアプリ {basis['base_gb']:g} GB + 写真 {basis['photo_count']} 枚 × "
-                   f"{basis['mb_per_photo']:g} MB + ビデオ {basis['video_gb']:g} GB"
-                   + ("" if basis["photos_in_backup"] else " (写真はバックアップに含まれないため 0 として計算)")
-                   + "。正確な値は「次回作成時のサイズ」で確認できます。")
-        else:
-            how = (f"Estimated: {basis['base_gb']:g} GB for system and apps + {basis['photo_count']} photos × "
-                   f"{basis['mb_per_photo']:g} MB + {basis['video_gb']:g} GB of video"
-                   + ("" if basis["photos_in_backup"] else " (photos are not in the backup, counted as 0)")
-                   + ". The phone shows the exact figure as \"Next Backup Size\".")
+        no_photos = say("estimate.no_photos") if not basis["photos_in_backup"] else Msg("", "")
+        how = in_lang(say("estimate.how", base_gb=basis["base_gb"], photo_count=basis["photo_count"],
+                          mb_per_photo=basis["mb_per_photo"], video_gb=basis["video_gb"], no_photos=no_photos), lang)
     return {"backup_size_gb": est.get("backup_size_gb"), "backup_size_source": est.get("backup_size_source", "unknown"),
             "how": how}
 
@@ -168,11 +162,8 @@ def _estimates(case: Case, lang: str) -> dict[str, Any]:
 
 def _trace(rb: RuleBase, case: Case, firings: Sequence[CompiledRule], lang: str) -> list[TraceEvent]:
     events: list[TraceEvent] = []
-    ja = lang == "ja"
     known = {k: jsonable(val) for k, val in sorted(case.values.items())}
-    events.append(TraceEvent(seq=0, op="assert", facts=known,
-                             message=f"事実を投入: 既知の項目 {len(known)} 件" if ja
-                             else f"asserted the case: {len(known)} known facts"))
+    events.append(TraceEvent(seq=0, op="assert", facts=known, message=say_in(lang, "trace.asserted", count=len(known))))
     for compiled in firings:
         rule = compiled.rule
         derived = [c.finding for c in rule.then if c.finding]
@@ -183,8 +174,6 @@ def _trace(rb: RuleBase, case: Case, firings: Sequence[CompiledRule], lang: str)
                                  derived=derived,
                                  message=desc + (("  ← " + ", ".join(consumed)) if consumed else "")))
         for concl in rule.then:
-            kind = {"finding": ("所見", "finding"), "recommendation": ("対処", "recommendation"),
-                    "caveat": ("注意", "caveat")}[concl.kind]
             events.append(TraceEvent(seq=len(events), op="emit", rule_id=rule.id, pack=compiled.pack,
-                                     message=f"{kind[0] if ja else kind[1]}: {concl.target}"))
+                                     message=say_in(lang, "trace.emitted", kind=say(concl.kind), id=concl.target)))
     return events

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .case import Case
 from ..rulebase.packfile import PLACEHOLDER_NAMES
+from ..texts import Msg, say, say_in
 from ..rulebase.knowledge import Plan
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class TextParams(dict[str, str]):
     def __init__(self, rb: RuleBase, case: Case, lang: str, *, unknown: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self.rb, self.case, self.lang, self.ja = rb, case, lang, lang == "ja"
-        word = "不明" if self.ja else "unknown"
+        word = say_in(lang, "placeholder.unknown")
         self._unknown = unknown or (lambda name: word)
 
     def __missing__(self, name: str) -> str:
@@ -99,9 +100,8 @@ def _backup_size(p: TextParams) -> str | None:
         return None
     size = _gb(float(p.known["backup.size_gb"]))
     estimated = p.known.get("backup.size_estimated") is True
-    if p.ja:
-        return f"約 {size} GB" + ("（推定）" if estimated else "")
-    return f"about {size} GB" + (" (estimated)" if estimated else "")
+    return say_in(p.lang, "placeholder.about", size=size,
+                  estimated=say("placeholder.estimated") if estimated else Msg("", ""))
 
 
 def _space_for_backup(p: TextParams) -> str | None:
@@ -113,7 +113,7 @@ def _ios_ceiling(p: TextParams) -> str:
     # The newest iOS this model can run; never a number the model cannot reach.
     if "device.max_ios_major" in p.known:
         return f"iOS {p.known['device.max_ios_major']}"
-    return "「ソフトウェア・アップデート」に表示される最新のバージョン" if p.ja else "the newest version Software Update offers"
+    return say_in(p.lang, "placeholder.newest_ios")
 
 
 def _shortfall(p: TextParams) -> str | None:
@@ -138,8 +138,7 @@ def _device_family(p: TextParams) -> str | None:
 
 
 def _plan_region(p: TextParams) -> str:
-    names = {"JP": ("日本", "Japan"), "US": ("米国", "the US")}[p.region_code()]
-    return names[0] if p.ja else names[1]
+    return say_in(p.lang, f"placeholder.region.{p.region_code()}")
 
 
 def _plan_as_of(p: TextParams) -> str:

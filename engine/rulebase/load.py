@@ -26,7 +26,7 @@ from .predicates import CompiledCondition, compile_condition
 from .fields import Encoder, FieldRegistry, build_registry
 from .knowledge import Knowledge, load_knowledge
 from .limits import MAX_PACK_FILES, MAX_RULES, MAX_RULES_PER_PACK
-from ..texts import Msg, say
+from ..texts import say
 from .network import overflows
 from .packfile import (CaveatDef, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule,
                        Text, read_pack_file)
@@ -124,9 +124,7 @@ class _Merger:
         if not files:
             raise RulePackError(say("pack_folder_empty"), source=str(d))
         if len(files) > MAX_PACK_FILES:
-            raise RulePackError(Msg(f"holds {len(files)} .yaml files; a rule pack may have at most {MAX_PACK_FILES}",
-                                    f".yaml ファイルが {len(files)} 個あります。1 つのルールパックには {MAX_PACK_FILES} 個までです"),
-                                source=str(d))
+            raise RulePackError(say("pack.too_many_files", count=len(files), limit=MAX_PACK_FILES), source=str(d))
         self.packs.append(str(d))
         pack_name = d.name
         before = len(self.rules)
@@ -135,15 +133,13 @@ class _Merger:
             pack, lines = read_pack_file(path, inside=d if custom else None)
             if len(self.rules) - before + len(pack.rules) > MAX_RULES_PER_PACK:
                 first = pack.rules[MAX_RULES_PER_PACK - (len(self.rules) - before)]
-                raise RulePackError(Msg("too many rules", "ルールが多すぎます"), [Problem(
+                raise RulePackError(say("pack.too_many_rules"), [Problem(
                     f"{path}:{lines.get(first.id, 0)}",
                     f"rule {first.id}: past the {MAX_RULES_PER_PACK:,} rules one pack may have",
                     accepted="split the pack into several folders, each given with --rules")], source=str(d))
             self._add_file(pack, lines, path, pack_name, custom)
         if len(self.rules) > MAX_RULES:
-            raise RulePackError(Msg(f"the loaded packs hold {len(self.rules):,} rules; at most {MAX_RULES:,} may be "
-                                    "loaded together", f"読み込んだパックのルールが {len(self.rules):,} 個あります。"
-                                    f"同時に読み込めるのは {MAX_RULES:,} 個までです"), source=str(d))
+            raise RulePackError(say("pack.too_many_loaded", count=len(self.rules), limit=MAX_RULES), source=str(d))
 
     def _add_file(self, pack: PackFile, lines: dict[str, int], path: Path, pack_name: str, custom: bool) -> None:
         replaces = set(pack.replaces)

@@ -16,7 +16,7 @@ import yaml
 
 from ..errors import DoctorError, Problem, RulePackError
 from .limits import MAX_FILE_BYTES
-from ..texts import Msg
+from ..texts import say
 
 
 class _LineDict(dict[str, Any]):
@@ -75,8 +75,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _refused(path: Path, error: type[DoctorError], en: str, ja: str) -> DoctorError:
-    return error(Msg(en, ja), source=str(path))
+def _refused(path: Path, error: type[DoctorError], key: str, **params: Any) -> DoctorError:
+    return error(say(key, **params), source=str(path))
 
 
 def read_text(path: Path, error: type[DoctorError] = RulePackError, *, inside: Path | None = None) -> str:
@@ -93,36 +93,31 @@ def read_text(path: Path, error: type[DoctorError] = RulePackError, *, inside: P
     try:
         target = path.resolve() if path.is_symlink() else path
     except (OSError, RuntimeError):  # a loop of links
-        raise _refused(path, error, "cannot read file: a loop of symbolic links",
-                       "ファイルを読み込めません: シンボリックリンクが循環しています") from None
+        raise _refused(path, error, "pack_file.link_loop") from None
     if inside is not None and target is not path:
         if not target.is_relative_to(inside.resolve()):
-            raise _refused(path, error, "a symbolic link to a file outside the rule pack folder: not read",
-                           "ルールパックのフォルダの外を指すシンボリックリンクです。読み込みません")
+            raise _refused(path, error, "pack_file.link_outside")
     try:
         if not stat.S_ISREG(os.stat(target).st_mode):
-            raise _refused(path, error, "not a regular file (a FIFO, a device or a folder): not read",
-                           "通常のファイルではありません（FIFO・デバイス・フォルダ）。読み込みません")
+            raise _refused(path, error, "pack_file.not_regular")
         # O_NOFOLLOW: the file checked above cannot be swapped for a link meanwhile;
         # O_NONBLOCK: nor for a FIFO that would block the open.
         fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise _refused(path, error, "not a regular file (a FIFO, a device or a folder): not read",
-                               "通常のファイルではありません（FIFO・デバイス・フォルダ）。読み込みません")
+                raise _refused(path, error, "pack_file.not_regular")
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise _refused(path, error, f"cannot read file: {reason}", f"ファイルを読み込めません: {reason}") from None
+        raise _refused(path, error, "pack_file.cannot_read", cause=reason) from None
     if len(data) > MAX_FILE_BYTES:
-        raise _refused(path, error, f"larger than {MAX_FILE_BYTES:,} bytes (the limit for one rule file)",
-                       f"{MAX_FILE_BYTES:,} バイトを超えています（ルールファイル 1 つの上限）")
+        raise _refused(path, error, "pack_file.too_large", limit=MAX_FILE_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise _refused(path, error, "not UTF-8 text", "UTF-8 のテキストではありません") from None
+        raise _refused(path, error, "pack_file.not_utf8") from None
     if _BINARY.search(text):
-        raise _refused(path, error, "binary data, not a text file", "テキストではなくバイナリのデータです")
+        raise _refused(path, error, "pack_file.binary")
     return text
 
 
@@ -150,9 +145,7 @@ def read_yaml(path: Path, error: type[DoctorError] = RulePackError, *, inside: P
     except (ValueError, RecursionError):
         # PyYAML's constructors: an integer of more than 4,300 digits, an impossible
         # date (2026-13-45), lists nested thousands deep.
-        raise _refused(path, error, "holds a value that cannot be read (a number of thousands of digits, an "
-                       "impossible date, or lists nested too deeply)",
-                       "読み込めない値があります（数千桁の数、存在しない日付、深すぎる入れ子）") from None
+        raise _refused(path, error, "pack_file.unreadable_value") from None
 
 
 def load_plain(text: str) -> Any:
