@@ -1,6 +1,6 @@
 """Commands for rule authors: ``rules list|show|lint|test`` and ``why-not``.
 
-Each command is a few lines over the library (engine/catalog.py, whynot.py, lint.py,
+Each command is a few lines over the library (engine/authoring/: catalog.py, whynot.py, lint.py,
 ruletest.py); the text is rendered in rules_render.py.
 """
 

@@ -99,7 +99,7 @@ class Engine:
             firings.append(compiled)
             return derived[name]
 
-        self._ruleset.run([case.engine, *self._tail], on_fire)
+        self._ruleset.run([case.durable_fact, *self._tail], on_fire)
         return Run(case, tuple(firings))
 
     def report(self, run: Run, lang: Lang = "en", *, explain: bool = False, tracer: Tracer | None = None) -> Report:

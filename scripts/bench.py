@@ -148,7 +148,7 @@ def count_traffic(engine: Engine, files: list[bytes]) -> list[tuple[dict[str, An
         parsed = parse_facts(raw)
         case = build_case(parsed, engine.rulebase.knowledge, engine.rulebase.case_encoders,
                           parsed.today or _dt.date.today())
-        out.append((case.engine, *counts[0]))
+        out.append((case.durable_fact, *counts[0]))
     return out
 
 

@@ -80,7 +80,7 @@ def test_example_pack_passes_its_own_tests_with_full_coverage(repo_root: Path) -
 
 def test_pack_alone_without_chained_rules_diagnoses_run_after_run(tmp_path: Path) -> None:
     # No rule consumes a finding, so there is no stage sentinel: the end rule then has
-    # an end fact of its own (see compile.py), and the reused session stays empty.
+    # an end fact of its own (see engine/rulebase/to_durable.py), and the reused session stays empty.
     engine = Engine([_pack(tmp_path, TEXTS + "rules:" + _rule())], builtin=False)
     assert engine.rulebase.strata == 0
     for goal, found in [("backup", ["t-found"]), ("restore", []), ("backup", ["t-found"])]:

@@ -14,7 +14,7 @@ import pytest
 
 from backup_doctor.engine import Engine
 from backup_doctor.engine.report.case import build_case
-from backup_doctor.engine.rulebase.predicates import evaluate_rule
+from backup_doctor.engine.rulebase.predicates import evaluate
 from backup_doctor.engine.loader import parse_facts
 
 CHOICES: dict[str, list[Any]] = {
@@ -99,7 +99,7 @@ def test_fired_rules_are_exactly_those_the_evaluator_finds_true(engine: Engine) 
         findings = {f.id for f in report.findings}
         expected = {
             r.id for r in rb.rules
-            if all(res.verdict is True for res in evaluate_rule(r.rule.when, case.values, findings, rb.registry))
+            if all(evaluate(c, case.values, findings, rb.registry).verdict is True for c in r.rule.when)
         }
         assert fired == expected, raw
     # The random facts must actually exercise the rules, or the test proves nothing.

@@ -16,8 +16,8 @@ from ..texts import Msg, say, say_in
 from ..rulebase.packfile import Condition, StepVariants
 from ..rulebase.load import CompiledRule, RuleBase
 
-Kind = Literal["finding", "recommendation", "caveat"]
-KINDS: tuple[Kind, ...] = ("finding", "recommendation", "caveat")
+ConclusionKind = Literal["finding", "recommendation", "caveat"]
+CONCLUSION_KINDS: tuple[ConclusionKind, ...] = ("finding", "recommendation", "caveat")
 
 
 class UnknownIdError(InputError):
@@ -33,7 +33,7 @@ class _Out(BaseModel):
 class Concludes(_Out):
     """One conclusion of a rule."""
 
-    kind: Kind
+    kind: ConclusionKind
     id: str
     title: str
     """The conclusion's title with its ``{placeholders}`` left as written."""
@@ -54,7 +54,7 @@ class RuleSummary(_Out):
 class ConclusionText(_Out):
     """The texts a conclusion shows in a report, in one language."""
 
-    kind: Kind
+    kind: ConclusionKind
     id: str
     title: str
     body: list[str]
@@ -74,23 +74,23 @@ class RuleDetail(RuleSummary):
 # --------------------------------------------------------------------------- look-ups
 
 
-def definitions(rb: RuleBase, kind: Kind) -> dict[str, Any]:
+def definitions(rb: RuleBase, kind: ConclusionKind) -> dict[str, Any]:
     """The definitions (texts, order, tier …) of one kind of conclusion."""
     tables: dict[str, dict[str, Any]] = {
         "finding": rb.findings, "recommendation": rb.recommendations, "caveat": rb.caveats}
     return tables[kind]
 
 
-def kind_of(rb: RuleBase, cid: str) -> Kind | None:
+def kind_of(rb: RuleBase, cid: str) -> ConclusionKind | None:
     """Whether *cid* is a finding, a recommendation or a caveat (None: none of them)."""
-    return next((k for k in KINDS if cid in definitions(rb, k)), None)
+    return next((k for k in CONCLUSION_KINDS if cid in definitions(rb, k)), None)
 
 
 def all_conclusion_ids(rb: RuleBase) -> list[str]:
-    return [cid for k in KINDS for cid in definitions(rb, k)]
+    return [cid for k in CONCLUSION_KINDS for cid in definitions(rb, k)]
 
 
-def require_conclusion(rb: RuleBase, cid: str) -> Kind:
+def require_conclusion(rb: RuleBase, cid: str) -> ConclusionKind:
     """The kind of *cid*; raises :class:`UnknownIdError` with a did-you-mean when unknown."""
     kind = kind_of(rb, cid)
     if kind is not None:
@@ -125,7 +125,7 @@ def producers(rb: RuleBase, cid: str) -> list[CompiledRule]:
     return [r for r in rb.rules if any(c.target == cid for c in r.rule.then)]
 
 
-def title(rb: RuleBase, kind: Kind, cid: str, lang: str) -> str:
+def title(rb: RuleBase, kind: ConclusionKind, cid: str, lang: str) -> str:
     """The title of a conclusion (a caveat's text), placeholders unfilled."""
     definition = definitions(rb, kind)[cid]
     text = definition.text if kind == "caveat" else definition.title
@@ -177,7 +177,7 @@ def condition_text(cond: Condition, lang: str) -> str:
 def _concludes(rb: RuleBase, compiled: CompiledRule, lang: str) -> list[Concludes]:
     out = []
     for concl in compiled.rule.then:
-        kind: Kind = concl.kind  # type: ignore[assignment]
+        kind: ConclusionKind = concl.kind  # type: ignore[assignment]
         out.append(Concludes(kind=kind, id=concl.target, title=title(rb, kind, concl.target, lang), tier=concl.tier))
     return out
 
@@ -193,7 +193,7 @@ def list_rules(rb: RuleBase, lang: str) -> list[RuleSummary]:
     return [RuleSummary(**_summary(rb, r, lang)) for r in rb.rules]
 
 
-def conclusion_text(rb: RuleBase, kind: Kind, cid: str, lang: str) -> ConclusionText:
+def conclusion_text(rb: RuleBase, kind: ConclusionKind, cid: str, lang: str) -> ConclusionText:
     """A conclusion's texts as written in its pack (placeholders unfilled; step variants labelled)."""
     d = definitions(rb, kind)[cid]
     if kind == "finding":

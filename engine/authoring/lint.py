@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .catalog import KINDS, condition_text, definitions
+from .catalog import CONCLUSION_KINDS, condition_text, definitions
 from ..errors import RulePackError
 from ..rulebase.fields import ORDERED_KINDS, FieldRegistry, FieldSpec, encode
 from ..texts import Msg, say, say_in
@@ -97,7 +97,7 @@ def lint(rb: RuleBase) -> list[LintProblem]:
     concluded = {c.target for r in live for c in r.rule.then}
     spec = spec_ids()
     spec_all: set[str] = set()
-    for kind in KINDS:
+    for kind in CONCLUSION_KINDS:
         for cid in spec[kind + "s"]:
             spec_all.add(cid)
             if cid not in definitions(rb, kind):

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from .catalog import KINDS, Kind, all_conclusion_ids, definitions
+from .catalog import CONCLUSION_KINDS, ConclusionKind, all_conclusion_ids, definitions
 from ..errors import InputError, Problem, closest
 from ..loader import load_facts, parse_facts
 from ..rulebase.packfile import validation_problems
@@ -237,13 +237,13 @@ def coverage(rb: RuleBase, results: list[CaseResult],
     fired = set().union(*(r.fired for r in results)) if results else set()
     reached = set().union(*(r.reached for r in results)) if results else set()
     rules = [r for r in rb.rules if counted(r)]
-    ids: dict[Kind, list[str]] = {k: [] for k in KINDS}
+    ids: dict[ConclusionKind, list[str]] = {k: [] for k in CONCLUSION_KINDS}
     for compiled in rules:
         for concl in compiled.rule.then:
             bucket = ids[concl.kind]  # type: ignore[index]
             if concl.target not in bucket:
                 bucket.append(concl.target)
-    for kind in KINDS:
+    for kind in CONCLUSION_KINDS:
         ids[kind].sort(key=list(definitions(rb, kind)).index)
     return Coverage(
         rules_total=len(rules),

@@ -1,7 +1,7 @@
 """Why a finding, recommendation or caveat was (not) reached for one fact file.
 
 The diagnosis runs in durable-rules as usual; then every rule that could conclude the
-id is read again with the three-valued evaluation of :mod:`.evaluate`: which of its
+id is read again with the three-valued evaluation of ``rulebase/predicates.py``: which of its
 conditions failed (with the facts' values), which could not be judged because a fact
 is unknown (and so what to ask the customer), and which ``not_finding`` condition
 blocked it, naming the ranking principle behind it. A missing finding that a rule
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..report.assemble import jsonable
 from ..report.case import Case
-from .catalog import Kind, condition_text, producers, require_conclusion, title
+from .catalog import ConclusionKind, condition_text, producers, require_conclusion, title
 from ..rulebase.predicates import ConditionResult, evaluate
 from ..rulebase.fields import FLAG_SOURCES
 from ..loader import FactsInput
@@ -24,7 +24,7 @@ from ..rulebase.packfile import Condition
 from ..report.questions import QuestionPlan, unknown_sources
 from ..rulebase.load import CompiledRule, RuleBase
 from ..runner import Engine
-from ..report.placeholders import TextParams
+from ..report.placeholders import Placeholders
 
 Verdict = Literal["holds", "fails", "unknown"]
 _VERDICT: dict[bool | None, Verdict] = {True: "holds", False: "fails", None: "unknown"}
@@ -84,7 +84,7 @@ class WhyNot(_Out):
     """The answer to ``why-not FILE ID``."""
 
     id: str
-    kind: Kind
+    kind: ConclusionKind
     title: str
     lang: Literal["en", "ja"]
     reached: bool
@@ -157,7 +157,7 @@ class _Checker:
                  lang: str) -> None:
         self.rb, self.plan, self.case, self.findings, self.fired, self.lang = rb, plan, case, findings, fired, lang
         # Placeholders whose facts are unknown stay as written: "{backup_size}".
-        self.params = TextParams(rb, case, lang, unknown=lambda name: "{" + name + "}")
+        self.params = Placeholders(rb, case, lang, unknown=lambda name: "{" + name + "}")
         self.values = dict(case.values)
         self.unset_lists: dict[str, str] = {}
         # A flag (messages.<id>, uses.<name>) is present only when true: once the customer

@@ -16,7 +16,7 @@ from ..rulebase.packfile import TIER_ORDER, StepVariants
 from .questions import questions
 from .model import Lang, Report, TraceEvent
 from ..rulebase.load import CompiledRule, RuleBase
-from .placeholders import TextParams
+from .placeholders import Placeholders
 from ..texts import Msg, in_lang, say, say_in
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _conclude(plan: AssemblyPlan, firings: Sequence[CompiledRule]) -> dict[str, 
 def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledRule], lang: Lang,
              *, explain: bool = False, tracer: Tracer | None = None) -> Report:
     found = _conclude(plans.assembly, firings)
-    fill = TextParams(rb, case, lang).fill
+    fill = Placeholders(rb, case, lang).fill
     fdefs, rdefs, cdefs = rb.findings, rb.recommendations, rb.caveats
 
     forder, rorder, corder = plans.assembly.sort_keys

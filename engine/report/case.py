@@ -3,7 +3,7 @@
 Unknown stays unknown: a field that is absent in the fact file is absent here too,
 and a derived value is present only when every input it needs is known. Values are
 kept twice: as the customer would read them (for texts and explanations) and encoded
-for durable-rules (see :func:`backup_doctor.engine.fields.encode`).
+for durable-rules (see :func:`backup_doctor.engine.rulebase.fields.encode`).
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ class Case:
 
     facts: FactFile
     values: dict[str, Any]
-    engine: dict[str, Any]
+    durable_fact: dict[str, Any]
+    """The case as the fact durable-rules matches (encoded values, unknown paths absent)."""
     unrecognised_messages: list[str] = field(default_factory=list)
     unrecognised_uses: list[str] = field(default_factory=list)
     estimate: dict[str, Any] = field(default_factory=dict)
@@ -93,7 +94,7 @@ def build_case(facts: FactFile, knowledge: Knowledge, encoders: Mapping[str, Enc
             engine[path] = value
         elif encoder is not _NOT_TESTED:
             engine[path] = encoder(value)
-    case.engine = engine
+    case.durable_fact = engine
     return case
 
 

@@ -36,7 +36,7 @@ def _plan_name(gb: float) -> str:
     return f"{gb / 1000:g} TB" if gb >= 1000 else f"{gb:g} GB"
 
 
-class TextParams(dict[str, str]):
+class Placeholders(dict[str, str]):
     """Placeholder values for one case and language; :meth:`fill` fills a text.
 
     A value is computed on first use and kept. A placeholder whose facts are unknown
@@ -84,7 +84,7 @@ class TextParams(dict[str, str]):
         return next((q for q in kn.regions[code].plans if q.gb > current), None)
 
 
-Param = Callable[[TextParams], "str | None"]
+Param = Callable[[Placeholders], "str | None"]
 
 
 def _size(path: str) -> Param:
@@ -95,7 +95,7 @@ def _ios(path: str) -> Param:
     return lambda p: f"iOS {p.known[path]}" if path in p.known else None
 
 
-def _backup_size(p: TextParams) -> str | None:
+def _backup_size(p: Placeholders) -> str | None:
     if "backup.size_gb" not in p.known:
         return None
     size = _gb(float(p.known["backup.size_gb"]))
@@ -104,26 +104,26 @@ def _backup_size(p: TextParams) -> str | None:
                   estimated=say("placeholder.estimated") if estimated else Msg("", ""))
 
 
-def _space_for_backup(p: TextParams) -> str | None:
+def _space_for_backup(p: Placeholders) -> str | None:
     space = p.known.get("account.space_for_backup_gb")
     return None if space is None else f"{_gb(float(space))} GB"
 
 
-def _ios_ceiling(p: TextParams) -> str:
+def _ios_ceiling(p: Placeholders) -> str:
     # The newest iOS this model can run; never a number the model cannot reach.
     if "device.max_ios_major" in p.known:
         return f"iOS {p.known['device.max_ios_major']}"
     return say_in(p.lang, "placeholder.newest_ios")
 
 
-def _shortfall(p: TextParams) -> str | None:
+def _shortfall(p: Placeholders) -> str | None:
     v = p.known
     if "backup.size_gb" in v and "account.space_for_backup_gb" in v:
         return _gb(max(v["backup.size_gb"] - v["account.space_for_backup_gb"], 0.0))
     return None
 
 
-def _days_since_success(p: TextParams) -> str | None:
+def _days_since_success(p: Placeholders) -> str | None:
     days = p.known.get("backup.days_since_success")
     return None if days is None else str(days)
 
@@ -132,25 +132,25 @@ def _model(side: str) -> Param:
     return lambda p: getattr(p.case.facts, side).model
 
 
-def _device_family(p: TextParams) -> str | None:
+def _device_family(p: Placeholders) -> str | None:
     fam = p.known.get("device.family")
     return None if fam is None else next(f.label for f in p.rb.knowledge.families if f.id == fam)
 
 
-def _plan_region(p: TextParams) -> str:
+def _plan_region(p: Placeholders) -> str:
     return say_in(p.lang, f"placeholder.region.{p.region_code()}")
 
 
-def _plan_as_of(p: TextParams) -> str:
+def _plan_as_of(p: Placeholders) -> str:
     return p.rb.knowledge.regions[p.region_code()].as_of
 
 
-def _plan_name_param(p: TextParams) -> str | None:
+def _plan_name_param(p: Placeholders) -> str | None:
     plan = p.plan
     return None if plan is None else _plan_name(plan.gb)
 
 
-def _plan_price(p: TextParams) -> str | None:
+def _plan_price(p: Placeholders) -> str | None:
     plan = p.plan
     return None if plan is None else p.rb.knowledge.regions[p.region_code()].price_text(plan.price)
 

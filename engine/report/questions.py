@@ -1,7 +1,7 @@
 """The questions of a report: unknown facts whose answer could add a finding, fix or caveat.
 
 Durable-rules decides what fired; this module reads the rules that did *not* fire,
-three-valued, over the same encoded case (see ``evaluate.py``): a rule none of whose
+three-valued, over the same encoded case (see ``rulebase/predicates.py``): a rule none of whose
 conditions is known to fail, but some of whose facts are unknown, could still fire,
 and the fact-file fields behind those unknown facts are worth asking about.
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .case import Case
-from ..rulebase.predicates import Predicate
+from ..rulebase.predicates import PredicateFn
 from ..rulebase.packfile import SEVERITY_ORDER, TIER_ORDER
 from .model import Lang, Question
 from ..rulebase.load import CompiledRule, RuleBase
@@ -30,7 +30,7 @@ _NEVER_ASKED = frozenset({"today", "symptoms.messages", "uses"})
 
 @dataclass(frozen=True)
 class _Test:
-    predicate: Predicate
+    predicate: PredicateFn
     paths: tuple[str, ...]
     shows_play: bool
     """Holding makes the rule relevant ("in play"). The goal alone does not: every rule checks it."""
@@ -39,7 +39,7 @@ class _Test:
 @dataclass(frozen=True)
 class _RulePlan:
     rule_id: str
-    tests: tuple[tuple[int, Predicate, tuple[str, ...], bool], ...]
+    tests: tuple[tuple[int, PredicateFn, tuple[str, ...], bool], ...]
     """The rule's tests in its order, each as its index into :attr:`QuestionPlan.tests`
     (where its verdict is kept for the case) and that test's predicate, paths and
     ``shows_play``, unpacked for the loop that reads them."""
@@ -165,7 +165,7 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
     customer reported (a rule "in play"), then by how much the rule's conclusion
     matters (blocking causes first), then by the question's own order.
     """
-    encoded = case.engine
+    encoded = case.durable_fact
     verdicts: list[Any] = [_NOT_JUDGED] * len(plan.tests)
     best: dict[str, tuple[int, int, int]] = {}
     """Per unknown fact path: the best weight of a rule its answer could make fire."""

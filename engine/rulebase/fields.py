@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from ...facts.models import FactFile
 from ...facts.version import Version
 
-Kind = Literal["bool", "enum", "gb", "number", "version", "days", "text", "flag"]
+FieldKind = Literal["bool", "enum", "gb", "number", "version", "days", "text", "flag"]
 
 ORDERED_KINDS = frozenset({"gb", "number", "version", "days"})
 """Kinds that lt/le/gt/ge accept. Kinds compare only with their own kind (days with number)."""
@@ -28,12 +28,11 @@ ORDERED_KINDS = frozenset({"gb", "number", "version", "days"})
 @dataclass(frozen=True)
 class FieldSpec:
     path: str
-    kind: Kind
+    kind: FieldKind
     values: tuple[str, ...] = ()
     """For ``enum``: the accepted values."""
     sources: tuple[str, ...] = ()
     """For derived paths: the input fields they are computed from."""
-    doc: str = ""
     ask_one: bool = False
     """For derived paths: any one known source gives a value, so one question is enough."""
 
@@ -60,7 +59,7 @@ def _encode_number(value: Any) -> Any:
 
 Encoder = Callable[[Any], Any]
 
-ENCODERS: dict[Kind, Encoder] = {"gb": _encode_gb, "version": _encode_version, "number": _encode_number}
+ENCODERS: dict[FieldKind, Encoder] = {"gb": _encode_gb, "version": _encode_version, "number": _encode_number}
 """How each kind is encoded for durable-rules; values of other kinds are used as they are."""
 
 
@@ -70,7 +69,7 @@ def encode(spec: FieldSpec, value: Any) -> Any:
     return value if encoder is None else encoder(value)
 
 
-def _kind_of(annotation: Any) -> tuple[Kind, tuple[str, ...]] | None:
+def _kind_of(annotation: Any) -> tuple[FieldKind, tuple[str, ...]] | None:
     args = [a for a in get_args(annotation) if a is not type(None)]
     if get_origin(annotation) in (typing.Union, types.UnionType) and args:
         annotation = args[0]
@@ -105,7 +104,7 @@ def _input_fields() -> dict[str, FieldSpec]:
             kind, values = found
             if name.endswith("_gb"):
                 kind = "gb"
-            out[path] = FieldSpec(path, kind, values, doc=field.description or "")
+            out[path] = FieldSpec(path, kind, values)
 
     walk(FactFile, "")
     for internal in ("schema_version", "ticket", "today"):
@@ -113,34 +112,43 @@ def _input_fields() -> dict[str, FieldSpec]:
     return out
 
 
-# Derived paths: computed in engine/case.py, documented in docs/facts.md.
+# Derived paths: computed in report/case.py, documented in docs/facts.md.
 _DERIVED = [
-    FieldSpec("account.free_gb", "gb", sources=("account.plan_gb", "account.used_gb"),
-              doc="plan_gb minus used_gb"),
+    # plan_gb minus used_gb.
+    FieldSpec("account.free_gb", "gb", sources=("account.plan_gb", "account.used_gb")),
+    # Free space plus the previous backup of this phone, which is replaced.
     FieldSpec("account.space_for_backup_gb", "gb",
-              sources=("account.plan_gb", "account.used_gb", "backup.existing_backup_gb"),
-              doc="free space plus the previous backup of this phone, which is replaced"),
+              sources=("account.plan_gb", "account.used_gb", "backup.existing_backup_gb")),
+    # The reported next backup size, else the estimate.
     FieldSpec("backup.size_gb", "gb",
               sources=("backup.estimated_size_gb", "backup.photo_count", "backup.video_gb",
-                       "backup.photos_included", "account.icloud_photos_on"),
-              doc="the reported next backup size, else the estimate", ask_one=True),
-    FieldSpec("backup.size_estimated", "bool", sources=("backup.estimated_size_gb",),
-              doc="true when backup.size_gb is an estimate"),
-    FieldSpec("backup.days_since_success", "days", sources=("backup.last_success", "today"),
-              doc="days from the last successful iCloud backup to today"),
-    FieldSpec("device.family", "text", sources=("device.model",), doc="normalised model family id"),
-    FieldSpec("device.model_known", "bool", sources=("device.model",), doc="the model name was recognised"),
-    FieldSpec("device.restart", "enum", ("modern", "iphone7", "home_button"), sources=("device.model",),
-              doc="force-restart button sequence of the model"),
-    FieldSpec("device.max_ios_major", "number", sources=("device.model",), doc="last major iOS the model runs"),
-    FieldSpec("device.ios_major", "number", sources=("device.ios",), doc="major version of device.ios"),
-    FieldSpec("device.cellular_5g", "bool", sources=("device.model",), doc="a 5G model"),
-    FieldSpec("target.family", "text", sources=("target.model",), doc="normalised model family id"),
-    FieldSpec("target.model_known", "bool", sources=("target.model",), doc="the model name was recognised"),
-    FieldSpec("target.max_ios_major", "number", sources=("target.model",), doc="last major iOS the model runs"),
-    FieldSpec("target.ios_major", "number", sources=("target.ios",), doc="major version of target.ios"),
-    FieldSpec("backup.last_backup_ios_major", "number", sources=("backup.last_backup_ios",),
-              doc="major version of backup.last_backup_ios"),
+                       "backup.photos_included", "account.icloud_photos_on"), ask_one=True),
+    # True when backup.size_gb is an estimate.
+    FieldSpec("backup.size_estimated", "bool", sources=("backup.estimated_size_gb",)),
+    # Days from the last successful iCloud backup to today.
+    FieldSpec("backup.days_since_success", "days", sources=("backup.last_success", "today")),
+    # Normalised model family id.
+    FieldSpec("device.family", "text", sources=("device.model",)),
+    # The model name was recognised.
+    FieldSpec("device.model_known", "bool", sources=("device.model",)),
+    # Force-restart button sequence of the model.
+    FieldSpec("device.restart", "enum", ("modern", "iphone7", "home_button"), sources=("device.model",)),
+    # Last major iOS the model runs.
+    FieldSpec("device.max_ios_major", "number", sources=("device.model",)),
+    # Major version of device.ios.
+    FieldSpec("device.ios_major", "number", sources=("device.ios",)),
+    # A 5G model.
+    FieldSpec("device.cellular_5g", "bool", sources=("device.model",)),
+    # Normalised model family id.
+    FieldSpec("target.family", "text", sources=("target.model",)),
+    # The model name was recognised.
+    FieldSpec("target.model_known", "bool", sources=("target.model",)),
+    # Last major iOS the model runs.
+    FieldSpec("target.max_ios_major", "number", sources=("target.model",)),
+    # Major version of target.ios.
+    FieldSpec("target.ios_major", "number", sources=("target.ios",)),
+    # Major version of backup.last_backup_ios.
+    FieldSpec("backup.last_backup_ios_major", "number", sources=("backup.last_backup_ios",)),
 ]
 
 
@@ -164,7 +172,7 @@ class FieldRegistry:
         """Every path rules may test, with its encoder (None: the value is used as it is).
 
         Worked out once per registry (``RuleBase.case_encoders`` keeps those its rules
-        test) for :func:`~backup_doctor.engine.case.build_case`, which encodes every value
+        test) for :func:`~backup_doctor.engine.report.case.build_case`, which encodes every value
         of every case: calling ``encode(self.get(path), value)`` for each took a quarter
         of building the case.
         """

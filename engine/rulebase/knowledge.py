@@ -36,7 +36,6 @@ class Plan:
 class Region:
     code: str
     as_of: str
-    currency: str
     format: str
     plans: tuple[Plan, ...]
 
@@ -45,7 +44,7 @@ class Region:
 
 
 @dataclass(frozen=True)
-class Message:
+class ScreenMessage:
     id: str
     shown: dict[str, str]
     phrases: tuple[str, ...]
@@ -57,9 +56,8 @@ class Knowledge:
     latest_ios_major: int
     families: tuple[Family, ...]
     model_names: dict[str, Family]
-    free_gb: float
     regions: dict[str, Region]
-    messages: dict[str, Message]
+    screen_messages: dict[str, ScreenMessage]
     base_gb: float
     mb_per_photo: float
     _recognised: Callable[[str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
@@ -80,12 +78,12 @@ class Knowledge:
 
     def _match_messages(self, text: str) -> tuple[str, ...]:
         stripped = text.strip()
-        if stripped in self.messages:
+        if stripped in self.screen_messages:
             return (stripped,)
         norm = normalise_text(stripped)
         if not norm:
             return ()
-        return tuple(m.id for m in self.messages.values() if any(p in norm for p in m.phrases))
+        return tuple(m.id for m in self.screen_messages.values() if any(p in norm for p in m.phrases))
 
     def smallest_plan(self, region: str, need_gb: float) -> Plan | None:
         """The cheapest plan in *region* that holds *need_gb*, or None when none does."""
@@ -148,12 +146,12 @@ def load_knowledge() -> Knowledge:
     )
     names = {model_key(n): fam for fam, raw in zip(families, models["families"], strict=True) for n in raw["names"]}
     regions = {
-        code: Region(code, str(r["as_of"]), r["currency"], r["format"],
+        code: Region(code, str(r["as_of"]), r["format"],
                      tuple(Plan(p["gb"], p["price"]) for p in r["plans"]))
         for code, r in plans["regions"].items()
     }
     msgs = {
-        mid: Message(mid, m["shown"], tuple(normalise_text(p) for p in m["phrases"]))
+        mid: ScreenMessage(mid, m["shown"], tuple(normalise_text(p) for p in m["phrases"]))
         for mid, m in messages["messages"].items()
     }
     as_of = max(str(d["as_of"]) for d in (ios, models, plans, messages, estimate))
@@ -162,9 +160,8 @@ def load_knowledge() -> Knowledge:
         latest_ios_major=ios["latest_major"],
         families=families,
         model_names=names,
-        free_gb=plans["free_gb"],
         regions=regions,
-        messages=msgs,
+        screen_messages=msgs,
         base_gb=estimate["base_gb"],
         mb_per_photo=estimate["mb_per_photo"],
     )

@@ -6,7 +6,7 @@ diagnosis ever runs on a broken pack.
 
 Negation over findings (``not_finding``) is stratified: a rule that needs a finding to
 be *absent* runs only after every rule that could produce that finding has run. The
-engine drives the strata with ``stage`` sentinel facts (see ``_durable.py``), because
+engine drives the strata with ``stage`` sentinel facts (see ``engine/_durable.py``), because
 durable-rules judges absence against the facts present at that moment.
 """
 
@@ -22,7 +22,7 @@ from . import builtin_copy
 from .checks import PackChecks
 from .to_durable import durable_definition
 from ..errors import Problem, RulePackError
-from .predicates import CompiledCondition, compile_condition
+from .predicates import Predicate, predicate_of
 from .fields import Encoder, FieldRegistry, build_registry
 from .knowledge import Knowledge, load_knowledge
 from .limits import MAX_PACK_FILES, MAX_RULES, MAX_RULES_PER_PACK
@@ -43,8 +43,8 @@ class CompiledRule:
     stratum: int
     name: str
     """The rule's name inside durable-rules."""
-    conditions: tuple[CompiledCondition, ...] = field(default=(), compare=False, repr=False)
-    """The conditions as Python predicates, for questions and why-not (see evaluate.py)."""
+    conditions: tuple[Predicate, ...] = field(default=(), compare=False, repr=False)
+    """The conditions as Python predicates, for questions and why-not (see predicates.py)."""
     paths: tuple[str, ...] = field(default=(), compare=False, repr=False)
     """The fact paths the rule tests, sorted."""
 
@@ -86,7 +86,7 @@ class RuleBase:
         return {p: e for p, e in self.registry.encoders.items() if p in tested}
 
     def durable_definition(self) -> dict[str, Any]:
-        """The ruleset as durable-rules' JSON (see ``compile.py``)."""
+        """The ruleset as durable-rules' JSON (see ``to_durable.py``)."""
         return self.definition or durable_definition(self.rules, self.registry, self.strata)
 
 
@@ -97,7 +97,7 @@ def builtin_pack_dir() -> Path:
 def load_rulebase(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleBase:
     """Load the built-in pack (unless ``builtin=False``) and the packs in *extra*."""
     knowledge = load_knowledge()
-    registry = build_registry(tuple(knowledge.messages))
+    registry = build_registry(tuple(knowledge.screen_messages))
     dirs = ([builtin_pack_dir()] if builtin else []) + [Path(d) for d in extra]
     merger = _Merger(registry, knowledge)
     for index, d in enumerate(dirs):
@@ -187,7 +187,7 @@ class _Merger:
             raise RulePackError(f"{len(self.problems)} problem(s) in the rule packs", self.problems)
         compiled = tuple(
             CompiledRule(rule, pack, path, line, strata[rule.id], f"r{i}",
-                         tuple(compile_condition(c, self.registry) for c in rule.when),
+                         tuple(predicate_of(c, self.registry) for c in rule.when),
                          tuple(sorted({p for c in rule.when for p in c.fact_paths()})))
             for i, (rule, pack, path, line) in enumerate(self.rules.values())
         )

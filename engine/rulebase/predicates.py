@@ -17,16 +17,16 @@ from typing import Any
 from .fields import FieldRegistry, encode
 from .packfile import Condition
 
-Verdict = bool | None
+Truth = bool | None
 """True: holds; False: fails; None: unknown (a fact it needs is unknown)."""
 
-Predicate = Callable[[Mapping[str, Any], Collection[str]], Verdict]
+PredicateFn = Callable[[Mapping[str, Any], Collection[str]], Truth]
 """``(encoded case, findings) -> verdict``."""
 
 
 @dataclass(frozen=True)
-class CompiledCondition:
-    test: Predicate
+class Predicate:
+    test: PredicateFn
     paths: tuple[str, ...]
     """The fact paths the condition reads; those absent from the case make it unknown."""
 
@@ -37,27 +37,27 @@ class CompiledCondition:
 @dataclass(frozen=True)
 class ConditionResult:
     condition: Condition
-    verdict: Verdict
+    verdict: Truth
     unknown: tuple[str, ...]
     """The fact paths whose being unknown left the verdict open."""
 
 
-def compile_condition(cond: Condition, registry: FieldRegistry) -> CompiledCondition:
+def predicate_of(cond: Condition, registry: FieldRegistry) -> Predicate:
     """A predicate for *cond*; it reads encoded values (see :func:`fields.encode`)."""
     if cond.finding is not None:
         wanted = cond.finding
-        return CompiledCondition(lambda e, fs: wanted in fs, ())
+        return Predicate(lambda e, fs: wanted in fs, ())
     if cond.not_finding is not None:
         unwanted = cond.not_finding
-        return CompiledCondition(lambda e, fs: unwanted not in fs, ())
+        return Predicate(lambda e, fs: unwanted not in fs, ())
     if cond.any is not None:
-        subs = [compile_condition(s, registry) for s in cond.any]
+        subs = [predicate_of(s, registry) for s in cond.any]
 
-        def any_of(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
+        def any_of(e: Mapping[str, Any], fs: Collection[str]) -> Truth:
             verdicts = [s.test(e, fs) for s in subs]
             return True if True in verdicts else None if None in verdicts else False
 
-        return CompiledCondition(any_of, tuple(p for s in subs for p in s.paths))
+        return Predicate(any_of, tuple(p for s in subs for p in s.paths))
 
     path = cond.fact
     spec = registry.get(path) if path is not None else None
@@ -67,34 +67,29 @@ def compile_condition(cond: Condition, registry: FieldRegistry) -> CompiledCondi
     if op.operand == "bool":
         want = bool(cond.known)
         # Never unknown: whether a fact is known is itself known.
-        return CompiledCondition(lambda e, fs: holds(path in e, want), (path,))
+        return Predicate(lambda e, fs: holds(path in e, want), (path,))
     if isinstance(value, dict):
         other = str(value["fact"])
 
-        def against_fact(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
+        def against_fact(e: Mapping[str, Any], fs: Collection[str]) -> Truth:
             left, right = e.get(path), e.get(other)
             return None if left is None or right is None else holds(left, right)
 
-        return CompiledCondition(against_fact, (path, other))
+        return Predicate(against_fact, (path, other))
     right = frozenset(encode(spec, v) for v in value) if op.operand == "list" else encode(spec, value)
 
-    def against_value(e: Mapping[str, Any], fs: Collection[str]) -> Verdict:
+    def against_value(e: Mapping[str, Any], fs: Collection[str]) -> Truth:
         left = e.get(path)
         return None if left is None else holds(left, right)
 
-    return CompiledCondition(against_value, (path,))
+    return Predicate(against_value, (path,))
 
 
 def evaluate(cond: Condition, values: Mapping[str, Any], findings: Collection[str],
              registry: FieldRegistry) -> ConditionResult:
     """Judge *cond* against readable *values* (``Case.values``); for explanations."""
-    compiled = compile_condition(cond, registry)
+    compiled = predicate_of(cond, registry)
     encoded = {p: encode(spec, values[p]) for p in compiled.paths
                if p in values and (spec := registry.get(p)) is not None}
     verdict = compiled.test(encoded, findings)
     return ConditionResult(cond, verdict, compiled.unknown(encoded) if verdict is None else ())
-
-
-def evaluate_rule(when: list[Condition], values: Mapping[str, Any], findings: Collection[str],
-                  registry: FieldRegistry) -> list[ConditionResult]:
-    return [evaluate(c, values, findings, registry) for c in when]

@@ -3,7 +3,7 @@
 Every pattern starts with a test on ``t`` (the fact type), so the Rete's root has few
 children (durable loops forever past 512 tests on one node); every field test first
 requires the field to exist; negations come after a positive pattern; rules of a
-higher stratum also wait for their ``stage`` sentinel (see ``rulebase.py``).
+higher stratum also wait for their ``stage`` sentinel (see ``load.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .load import CompiledRule
 
 def durable_definition(rules: Iterable[CompiledRule], registry: FieldRegistry, strata: int) -> dict[str, Any]:
-    """The ruleset as durable-rules' JSON (see ``_durable.py``)."""
+    """The ruleset as durable-rules' JSON (see ``engine/_durable.py``)."""
     out: dict[str, Any] = {compiled.name: {"all": _compile_rule(compiled, registry)} for compiled in rules}
     # Always fires: guarantees an action ran in every session (durable's delete_state
     # frees uninitialised memory otherwise). It waits for the last of the sentinels.
