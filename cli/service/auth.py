@@ -9,6 +9,7 @@ nothing about how much of a key was right.
 from __future__ import annotations
 
 import hmac
+import os
 from pathlib import Path
 
 from . import lang as langs
@@ -42,7 +43,7 @@ class KeysFileError(Exception):
         return KEYS_FILE_ERRORS[self.key][lang == "ja"].format(**self.params)
 
 
-def load_keys(path: str | Path) -> tuple[bytes, ...]:
+def load_keys(path: str | os.PathLike[str]) -> tuple[bytes, ...]:
     """The keys of *path*; raises :class:`KeysFileError` when it is unreadable, empty or odd."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()

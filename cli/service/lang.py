@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
+from typing import Any
 from urllib.parse import parse_qsl
 
 LANGS = ("en", "ja")
@@ -48,10 +49,10 @@ def header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
     return None
 
 
-def lenient(scope: dict[str, object]) -> str:
+def lenient(scope: MutableMapping[str, Any]) -> str:
     """The language for an error raised before the endpoint runs: an unknown ``?lang``
     falls back to the header instead of becoming an error of its own."""
-    asked = query_lang(scope.get("query_string", b""))  # type: ignore[arg-type]
-    if asked in LANGS:
-        return asked  # type: ignore[return-value]
-    return from_accept_language(header(scope.get("headers", ()), b"accept-language")) or "en"  # type: ignore[arg-type]
+    asked = query_lang(scope.get("query_string", b""))
+    if asked is not None and asked in LANGS:
+        return asked
+    return from_accept_language(header(scope.get("headers", ()), b"accept-language")) or "en"

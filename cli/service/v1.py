@@ -31,7 +31,7 @@ router = APIRouter(prefix="/v1")
 _log = logging.getLogger("uvicorn.error")
 T = TypeVar("T")
 
-Lang = Annotated[Literal["en", "ja"] | None, Query(description="Language of the texts and errors "
+Lang = Annotated[Literal["en", "ja"] | None, Query(alias="lang", description="Language of the texts and errors "
                                                    "(default: Accept-Language, else en).")]
 
 
@@ -66,9 +66,9 @@ async def _run(lang: str, work: Callable[[], T]) -> T:
 
 @router.post("/diagnose", response_model=Report, openapi_extra=fact_body(),
              responses=errors("bad_json", "invalid_facts", "unknown_lang", "bad_parameter"))
-async def diagnose(request: Request, lang: Lang = None, explain: bool = False) -> Response:
+async def diagnose(request: Request, asked: Lang = None, explain: bool = False) -> Response:
     """Diagnose a fact file: the report, as `backup-doctor diagnose --format json` prints it."""
-    decision, lang = _start(request, "/v1/diagnose", lang)
+    decision, lang = _start(request, "/v1/diagnose", asked)
     body, engine = await request.body(), _engine(request, lang)
     report = await _run(lang, lambda: engine.diagnose(body, lang=lang, explain=explain))  # type: ignore[arg-type]
     decision.findings = [f.id for f in report.findings]
@@ -77,9 +77,9 @@ async def diagnose(request: Request, lang: Lang = None, explain: bool = False) -
 
 @router.post("/note", response_model=Note, openapi_extra=fact_body(),
              responses=errors("bad_json", "invalid_facts", "unknown_lang", "bad_parameter"))
-async def note(request: Request, lang: Lang = None) -> Response:
+async def note(request: Request, asked: Lang = None) -> Response:
     """The report as a note to paste into a ticket: Markdown, HTML and plain text."""
-    decision, lang = _start(request, "/v1/note", lang)
+    decision, lang = _start(request, "/v1/note", asked)
     body, engine = await request.body(), _engine(request, lang)
 
     def work() -> tuple[Report, dict[str, str]]:
@@ -93,9 +93,9 @@ async def note(request: Request, lang: Lang = None) -> Response:
 
 @router.post("/batch", response_model=BatchResponse, openapi_extra=batch_body(),
              responses=errors("bad_json", "invalid_batch", "too_many_items", "unknown_lang", "bad_parameter"))
-async def batch(request: Request, lang: Lang = None) -> Response:
+async def batch(request: Request, asked: Lang = None) -> Response:
     """Diagnose up to 100 fact files; one result per item, in order (an item's error stays its own)."""
-    decision, lang = _start(request, "/v1/batch", lang)
+    decision, lang = _start(request, "/v1/batch", asked)
     items = _batch_items(await request.body(), lang)
     engine = _engine(request, lang)
     decision.items = len(items)
@@ -119,11 +119,11 @@ async def batch(request: Request, lang: Lang = None) -> Response:
 
 @router.post("/why-not/{id}", response_model=WhyNot, openapi_extra=fact_body(),
              responses=errors("bad_json", "invalid_facts", "unknown_id", "unknown_lang", "bad_parameter"))
-async def why_not(request: Request, id: str, lang: Lang = None) -> Response:
+async def why_not(request: Request, id: str, asked: Lang = None) -> Response:
     """Why a finding, recommendation or caveat (`id`) was or was not concluded for the facts."""
     from ...engine import why_not as explain_why_not
 
-    _, lang = _start(request, "/v1/why-not/{id}", lang)
+    _, lang = _start(request, "/v1/why-not/{id}", asked)
     body, engine = await request.body(), _engine(request, lang)
     answer = await _run(lang, lambda: explain_why_not(engine, body, id, lang))
     return Response(answer.model_dump_json().encode("utf-8"), media_type="application/json")
@@ -131,11 +131,11 @@ async def why_not(request: Request, id: str, lang: Lang = None) -> Response:
 
 @router.post("/validate", response_model=Valid, openapi_extra=fact_body(),
              responses=errors("bad_json", "invalid_facts", "unknown_lang", "bad_parameter"))
-async def validate(request: Request, lang: Lang = None) -> Response:
+async def validate(request: Request, asked: Lang = None) -> Response:
     """Check a fact file: `{"valid": true}`, or a problem listing every problem (422)."""
     from ...engine import parse_facts
 
-    _, lang = _start(request, "/v1/validate", lang)
+    _, lang = _start(request, "/v1/validate", asked)
     body = await request.body()
     await _run(lang, lambda: parse_facts(body))
     return _json({"valid": True})
@@ -149,17 +149,17 @@ async def schema(request: Request) -> Response:
 
 
 @router.get("/rules", response_model=list[RuleSummary], responses=errors("unknown_lang", "bad_parameter"))
-async def rules(request: Request, lang: Lang = None) -> Response:
+async def rules(request: Request, asked: Lang = None) -> Response:
     """Every rule: its id, what it concludes and what it means."""
-    _, lang = _start(request, "/v1/rules", lang)
+    _, lang = _start(request, "/v1/rules", asked)
     engine = _engine(request, lang)
     return _json([r.model_dump(mode="json") for r in await _run(lang, lambda: list_rules(engine.rulebase, lang))])
 
 
 @router.get("/rules/{id}", response_model=RuleDetail, responses=errors("unknown_id", "unknown_lang", "bad_parameter"))
-async def rule(request: Request, id: str, lang: Lang = None) -> Response:
+async def rule(request: Request, id: str, asked: Lang = None) -> Response:
     """One rule: its conditions in words, its conclusions and their texts."""
-    _, lang = _start(request, "/v1/rules/{id}", lang)
+    _, lang = _start(request, "/v1/rules/{id}", asked)
     engine = _engine(request, lang)
     detail = await _run(lang, lambda: show_rule(engine.rulebase, id, lang))
     return Response(detail.model_dump_json().encode("utf-8"), media_type="application/json")
