@@ -13,6 +13,7 @@ names the keys file.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -31,11 +32,20 @@ from .limits import BodyLimit
 from .problems import PROBLEM_JSON, ProblemError, encode, text
 from .ready import EngineHolder
 
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the GIL while another waits (Python's default: 0.005).
+
+A diagnosis runs in the thread pool and holds the GIL (durable-rules does not release
+it) while the event loop reads and answers the other connections; with the default,
+each side waited up to 5 ms for the other at every hand-over, which set the p99."""
+
+
 def build_api() -> FastAPI:
     """The FastAPI application with its routes and error handlers, without the outer layers."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sys.setswitchinterval(SWITCH_INTERVAL)
         app.state.engines.start()
         yield
         app.state.engines.close()
