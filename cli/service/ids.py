@@ -70,11 +70,10 @@ class DecisionIds:
         request_id = given if given is not None and _REQUEST_ID.fullmatch(given) else None
         decision = scope[DECISION_KEY] = Decision(new_decision_id(), request_id, langs.lenient(scope))
         is_v1 = scope["path"] == "/v1" or scope["path"].startswith("/v1/")
-        status = 500
         started = False
 
         async def send_with_ids(message: Message) -> None:
-            nonlocal status, started
+            nonlocal started
             if message["type"] == "http.response.start":
                 started = True
                 status = message["status"]
@@ -84,6 +83,10 @@ class DecisionIds:
                 if request_id is not None:
                     headers.append((b"x-request-id", request_id.encode()))
                 message["headers"] = headers
+                if is_v1:
+                    # Logged and counted before the client can read the answer, so a
+                    # scrape right after a response always includes it.
+                    self._record(scope, decision, status, time.perf_counter() - start)
             await send(message)
 
         try:
@@ -94,8 +97,8 @@ class DecisionIds:
                 await send_problem(scope, send_with_ids, ProblemError.of("engine_error", decision.lang),
                                    decision.lang)
         finally:
-            if is_v1:
-                self._record(scope, decision, status, time.perf_counter() - start)
+            if is_v1 and not started:  # the client went away before any answer
+                self._record(scope, decision, 499, time.perf_counter() - start)
 
     @staticmethod
     def _record(scope: Scope, decision: Decision, status: int, seconds: float) -> None:

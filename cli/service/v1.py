@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -153,7 +154,8 @@ async def rules(request: Request, asked: Lang = None) -> Response:
     """Every rule: its id, what it concludes and what it means."""
     _, lang = _start(request, "/v1/rules", asked)
     engine = _engine(request, lang)
-    return _json([r.model_dump(mode="json") for r in await _run(lang, lambda: list_rules(engine.rulebase, lang))])
+    summaries = await _run(lang, lambda: list_rules(engine.rulebase, lang))
+    return _json([_public(r.model_dump(mode="json")) for r in summaries])
 
 
 @router.get("/rules/{id}", response_model=RuleDetail, responses=errors("unknown_id", "unknown_lang", "bad_parameter"))
@@ -162,7 +164,14 @@ async def rule(request: Request, id: str, asked: Lang = None) -> Response:
     _, lang = _start(request, "/v1/rules/{id}", asked)
     engine = _engine(request, lang)
     detail = await _run(lang, lambda: show_rule(engine.rulebase, id, lang))
-    return Response(detail.model_dump_json().encode("utf-8"), media_type="application/json")
+    return _json(_public(detail.model_dump(mode="json")))
+
+
+def _public(rule: dict[str, Any]) -> dict[str, Any]:
+    # `where` is the pack file's absolute path on the server: a client needs the pack's
+    # file and line (core/05-blocking.yaml:158), not where the service is installed.
+    rule["where"] = "/".join(Path(rule["where"]).parts[-2:])
+    return rule
 
 
 def _batch_items(raw: bytes, lang: str) -> list[tuple[str, Any]]:
@@ -203,13 +212,12 @@ def _batch_items(raw: bytes, lang: str) -> list[tuple[str, Any]]:
             problem(f"{where}.id", "required" if "id" not in item else "must_be_id")
         if "facts" not in item:
             problem(f"{where}.facts", "required")
+        elif not isinstance(item["facts"], dict):
+            problem(f"{where}.facts", "must_be_object")
         for key in item:
             if key not in ("id", "facts"):
                 problem(f"{where}.{key}", "unknown_key", accepted="id, facts")
-        facts = item.get("facts")
-        # Anything but an object (JSON text in a string included) is refused by the
-        # engine's own "must be a JSON object" problem, as an error of that item.
-        found.append((str(item_id), facts if isinstance(facts, dict) else []))
+        found.append((str(item_id), item.get("facts")))
     if problems:
         raise ProblemError("invalid_batch", text("invalid_batch", lang, count=len(problems)), problems)
     return found
