@@ -171,6 +171,10 @@ def main() -> None:
     print(f"date: {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
           f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
           f"{platform.platform()}")
+    import importlib.util
+
+    extras = [m for m in ("httptools", "uvloop") if importlib.util.find_spec(m)]
+    print(f"uvicorn with: {', '.join(extras) or 'h11 and asyncio (no httptools, no uvloop)'}")
     print(f"body mix: {len(mix)} bodies, {sum('lang' not in p for p, _ in mix)} of them invalid")
 
     port = free_port()

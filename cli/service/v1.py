@@ -1,8 +1,9 @@
 """The ``/v1`` endpoints of SPEC §5 (consult comes with issue 14's consultation fields).
 
 Each endpoint reads its body itself (the size limit applies while it is read), then
-runs the engine in the thread pool: a diagnosis is CPU-bound and the engine
-serialises its runs, so the event loop stays free for other requests meanwhile.
+runs the engine on the worker's diagnosis thread (``ready.py``): a diagnosis is
+CPU-bound and the engine serialises its runs, so the event loop stays free to read
+and answer other requests meanwhile.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from ...engine import DoctorError, Engine, Report, WhyNot
 from ...engine.catalog import RuleDetail, RuleSummary, list_rules, show_rule
@@ -52,10 +52,10 @@ def _engine(request: Request, lang: str) -> Engine:
     return engine
 
 
-async def _run(lang: str, work: Callable[[], T]) -> T:
-    """*work* in the thread pool; library errors become problems in *lang*."""
+async def _run(request: Request, lang: str, work: Callable[[], T]) -> T:
+    """*work* on the diagnosis thread; library errors become problems in *lang*."""
     try:
-        return await run_in_threadpool(work)
+        return await request.app.state.engines.run(work)  # type: ignore[no-any-return]
     except DoctorError as exc:
         raise from_library(exc, lang) from None
     except ProblemError:
@@ -71,7 +71,7 @@ async def diagnose(request: Request, asked: Lang = None, explain: bool = False) 
     """Diagnose a fact file: the report, as `backup-doctor diagnose --format json` prints it."""
     decision, lang = _start(request, "/v1/diagnose", asked)
     body, engine = await request.body(), _engine(request, lang)
-    report = await _run(lang, lambda: engine.diagnose(body, lang=lang, explain=explain))  # type: ignore[arg-type]
+    report = await _run(request, lang, lambda: engine.diagnose(body, lang=lang, explain=explain))  # type: ignore[arg-type]
     decision.findings = [f.id for f in report.findings]
     return Response(report.model_dump_json().encode("utf-8"), media_type="application/json")
 
@@ -87,7 +87,7 @@ async def note(request: Request, asked: Lang = None) -> Response:
         report = engine.diagnose(body, lang=lang)  # type: ignore[arg-type]
         return report, render_note(report)
 
-    report, rendered = await _run(lang, work)
+    report, rendered = await _run(request, lang, work)
     decision.findings = [f.id for f in report.findings]
     return _json(rendered)
 
@@ -115,7 +115,7 @@ async def batch(request: Request, asked: Lang = None) -> Response:
             parts.append(f'{head},"report":{report.model_dump_json()}}}')
         return ('{"results":[' + ",".join(parts) + "]}").encode("utf-8")
 
-    return Response(await _run(lang, work), media_type="application/json")
+    return Response(await _run(request, lang, work), media_type="application/json")
 
 
 @router.post("/why-not/{id}", response_model=WhyNot, openapi_extra=fact_body(),
@@ -126,7 +126,7 @@ async def why_not(request: Request, id: str, asked: Lang = None) -> Response:
 
     _, lang = _start(request, "/v1/why-not/{id}", asked)
     body, engine = await request.body(), _engine(request, lang)
-    answer = await _run(lang, lambda: explain_why_not(engine, body, id, lang))
+    answer = await _run(request, lang, lambda: explain_why_not(engine, body, id, lang))
     return Response(answer.model_dump_json().encode("utf-8"), media_type="application/json")
 
 
@@ -138,7 +138,7 @@ async def validate(request: Request, asked: Lang = None) -> Response:
 
     _, lang = _start(request, "/v1/validate", asked)
     body = await request.body()
-    await _run(lang, lambda: parse_facts(body))
+    await _run(request, lang, lambda: parse_facts(body))
     return _json({"valid": True})
 
 
@@ -154,7 +154,7 @@ async def rules(request: Request, asked: Lang = None) -> Response:
     """Every rule: its id, what it concludes and what it means."""
     _, lang = _start(request, "/v1/rules", asked)
     engine = _engine(request, lang)
-    summaries = await _run(lang, lambda: list_rules(engine.rulebase, lang))
+    summaries = await _run(request, lang, lambda: list_rules(engine.rulebase, lang))
     return _json([_public(r.model_dump(mode="json")) for r in summaries])
 
 
@@ -163,7 +163,7 @@ async def rule(request: Request, id: str, asked: Lang = None) -> Response:
     """One rule: its conditions in words, its conclusions and their texts."""
     _, lang = _start(request, "/v1/rules/{id}", asked)
     engine = _engine(request, lang)
-    detail = await _run(lang, lambda: show_rule(engine.rulebase, id, lang))
+    detail = await _run(request, lang, lambda: show_rule(engine.rulebase, id, lang))
     return _json(_public(detail.model_dump(mode="json")))
 
 
