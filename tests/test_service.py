@@ -41,8 +41,16 @@ def test_an_engine_failure_is_a_500_problem_without_internals(client: Any, examp
     body = response.json()
     assert body["code"] == "engine_error" and body["title"] == "エンジン内部で診断に失敗しました"
     assert "secret" not in response.text and "Traceback" not in response.text
-    item = client.post("/v1/batch", json={"items": [{"id": "a", "facts": {}}]})
-    assert item.status_code == 500 and item.json()["code"] == "engine_error"
+    # In a batch, the failure is that item's error; the request itself succeeds.
+    batch = client.post("/v1/batch", json={"items": [{"id": "a", "facts": {}}]})
+    assert batch.status_code == 200
+    assert batch.json()["results"][0]["error"]["code"] == "engine_error" and "secret" not in batch.text
+
+
+def test_a_wrong_method_lists_the_allowed_one(client: Any) -> None:
+    response = client.get("/v1/diagnose", headers={"Accept-Language": "ja"})
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+    assert response.json()["code"] == "method_not_allowed" and response.headers["x-decision-id"]
 
 
 def test_a_worker_that_is_still_starting_says_so() -> None:

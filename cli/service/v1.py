@@ -61,7 +61,7 @@ async def _run(request: Request, lang: str, work: Callable[[], T]) -> T:
     except ProblemError:
         raise
     except Exception:
-        _log.exception("engine failure")
+        _log.exception("engine failure in decision %s", decision_of(request.scope).decision_id)
         raise ProblemError.of("engine_error", lang) from None
 
 
@@ -107,9 +107,12 @@ async def batch(request: Request, asked: Lang = None) -> Response:
             head = '{"id":' + json.dumps(item_id)  # ASCII: an id may hold a lone surrogate
             try:
                 report = engine.diagnose(facts, lang=lang)  # type: ignore[arg-type]
-            except DoctorError as exc:
-                error = encode(from_library(exc, lang), lang).decode("utf-8")
-                parts.append(f'{head},"error":{error}}}')
+            except Exception as exc:  # one item's failure, even a bug, stays that item's error
+                if not isinstance(exc, DoctorError):
+                    _log.exception("engine failure in decision %s", decision.decision_id)
+                problem = from_library(exc, lang) if isinstance(exc, DoctorError) else ProblemError.of(
+                    "engine_error", lang)
+                parts.append(f'{head},"error":{encode(problem, lang).decode("utf-8")}}}')
                 continue
             decision.findings.extend(f.id for f in report.findings)
             parts.append(f'{head},"report":{report.model_dump_json()}}}')
