@@ -45,10 +45,14 @@ def build_api() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        previous = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
         app.state.engines.start()
-        yield
-        app.state.engines.close()
+        try:
+            yield
+        finally:
+            app.state.engines.close()
+            sys.setswitchinterval(previous)  # an app run inside another program gives it back
 
     app = FastAPI(title="backup-doctor", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Why an iPhone's iCloud backup, migration or restore fails, and what to do "
