@@ -175,3 +175,4 @@ def schema() -> None:
 
 # Commands that live in their own modules register themselves on `cli`.
 from . import batch_cmd, rules_cmd, serve_cmd  # noqa: E402,F401
+from . import mcp_cmd  # noqa: E402,F401

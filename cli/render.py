@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from ..engine.report import Report, TraceEvent
+from ..engine.safe_text import for_markdown, for_terminal, json_for_terminal, markdown_code_block
 
 _LABELS = {
     "en": {
@@ -48,7 +49,7 @@ def _width(text: str) -> int:
 def explain_lines(trace: list[TraceEvent], lang: str) -> list[str]:
     """The --explain chain in the report's language: each rule that fired, numbered in
     firing order, with the facts it matched and what it concluded (``←`` names the
-    findings it built on)."""
+    findings it built on). Fact values come from the ticket: controls are made visible."""
     t = _LABELS[lang]
     lines = []
     fired = 0
@@ -62,11 +63,16 @@ def explain_lines(trace: list[TraceEvent], lang: str) -> list[str]:
                 lines.append(f"       {t['matched']}: " + ", ".join(f"{k} = {_value(v)}" for k, v in ev.facts.items()))
         else:
             lines.append(f"       → {ev.message}")
-    return lines
+    return [for_terminal(line) for line in lines]
 
 
 def render_text(report: Report, *, markdown: bool = False) -> str:
+    """The report for people. Every text that can hold ticket text (the ticket itself,
+    messages, services, and pack texts that quote the model name) goes through
+    :func:`for_terminal` or, in Markdown, :func:`for_markdown`: it cannot act on the
+    terminal, start a line of its own, or add Markdown structure."""
     t = _LABELS[report.lang]
+    esc = for_markdown if markdown else for_terminal
     out: list[str] = []
 
     def heading(text: str, level: int = 2) -> None:
@@ -80,62 +86,66 @@ def render_text(report: Report, *, markdown: bool = False) -> str:
             out.append(("=" if level == 1 else "-") * _width(text))
 
     bullet = "- " if markdown else "  • "
-    heading(t["title"] + (f" ({t['ticket']} {report.ticket})" if report.ticket else ""), 1)
+    heading(esc(t["title"] + (f" ({t['ticket']} {report.ticket})" if report.ticket else "")), 1)
 
-    heading(t["findings"])
+    heading(esc(t["findings"]))
     if not report.findings:
-        out.append(t["none_found"])
+        out.append(esc(t["none_found"]))
     # Markdown: a backslash ends the line inside the list item, so the detail stays
     # under its title instead of running on after it.
     for f in report.findings:
-        out.append(f"- **{f.title}** `{f.id}`\\" if markdown else f"{bullet}{f.title} [{f.id}]")
-        out.append(("  " if markdown else "    ") + f.detail)
+        out.append(f"- **{esc(f.title)}** `{f.id}`\\" if markdown else f"{bullet}{esc(f.title)} [{f.id}]")
+        out.append(("  " if markdown else "    ") + esc(f.detail))
 
     if report.recommendations:
-        heading(t["fixes"])
+        heading(esc(t["fixes"]))
         for r in report.recommendations:
-            out.append(f"{r.rank}. **{r.title}** `{r.id}`" if markdown else f"{r.rank}. {r.title} [{r.id}]")
-            out.extend(f"    {i}. {step}" for i, step in enumerate(r.steps, 1))
+            out.append(f"{r.rank}. **{esc(r.title)}** `{r.id}`" if markdown else f"{r.rank}. {esc(r.title)} [{r.id}]")
+            out.extend(f"    {i}. {esc(step)}" for i, step in enumerate(r.steps, 1))
 
     if report.caveats:
-        heading(t["caveats"])
-        out.extend(f"{bullet}{c.text}" for c in report.caveats)
+        heading(esc(t["caveats"]))
+        out.extend(f"{bullet}{esc(c.text)}" for c in report.caveats)
 
     if report.questions:
-        heading(t["questions"])
-        open_, close = ("（", "）") if report.lang == "ja" else ("(", ")")
+        heading(esc(t["questions"]))
+        open_, close = ("（", "）") if report.lang == "ja" else (esc("("), esc(")"))
         for q in report.questions[:MAX_QUESTIONS_SHOWN]:
-            out.append(f"{bullet}{q.ask}" + ("\\" if markdown else ""))
-            out.append(("  " if markdown else "    ") + f"{open_}{t['why']}: {q.why}{close}")
+            out.append(f"{bullet}{esc(q.ask)}" + ("\\" if markdown else ""))
+            out.append(("  " if markdown else "    ") + f"{open_}{esc(t['why'])}: {esc(q.why)}{close}")
         hidden = len(report.questions) - MAX_QUESTIONS_SHOWN
         if hidden > 0:
-            out.append(t["more_questions"].format(n=hidden))
+            out.append(esc(t["more_questions"].format(n=hidden)))
 
     if report.unrecognised_messages:
-        heading(t["unrecognised"])
-        out.extend(f"{bullet}{m}" for m in report.unrecognised_messages)
+        heading(esc(t["unrecognised"]))
+        out.extend(f"{bullet}{esc(m)}" for m in report.unrecognised_messages)
     if report.unrecognised_uses:
-        heading(t["uses"])
-        out.extend(f"{bullet}{u}" for u in report.unrecognised_uses)
+        heading(esc(t["uses"]))
+        out.extend(f"{bullet}{esc(u)}" for u in report.unrecognised_uses)
 
     est = report.estimates
     if est.backup_size_gb is not None:
-        heading(t["estimate"])
+        heading(esc(t["estimate"]))
         reported = f"（{t['reported']}）" if report.lang == "ja" else f" ({t['reported']})"
-        out.append(est.how or f"{est.backup_size_gb:g} GB{reported}")
+        out.append(esc(est.how or f"{est.backup_size_gb:g} GB{reported}"))
 
     if report.trace:
-        heading(t["explain"])
+        heading(esc(t["explain"]))
         lines = explain_lines(report.trace, report.lang)
-        out.extend(["```", *lines, "```"] if markdown else lines)
+        out.extend(markdown_code_block(lines) if markdown else lines)
 
     out.append("")
-    out.append(f"{t['as_of']}: {report.knowledge.as_of}")
+    out.append(esc(f"{t['as_of']}: {report.knowledge.as_of}"))
     return "\n".join(out) + "\n"
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    """The report as JSON: the same value as the library's, exactly. Characters that a
+    terminal would act on are written as ``\\u`` escapes (JSON already does this for
+    C0 controls; C1 controls and bidi overrides are added), which parse back to the
+    same text."""
+    return json_for_terminal(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)) + "\n"
 
 
 def render(report: Report, fmt: str) -> str:

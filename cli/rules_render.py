@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.catalog import RuleDetail, RuleSummary, show_value
 from ..engine.whynot import ConditionCheck, RuleCheck, WhyNot
+from ..engine.safe_text import for_terminal
 from .render import _width
 
 if TYPE_CHECKING:  # only rendered, never built here; the commands import them on use
@@ -58,6 +59,12 @@ def labels(lang: str) -> dict[str, str]:
     return _L["ja" if lang == "ja" else "en"]
 
 
+def _inert(lines: list[str]) -> list[str]:
+    # Fact values (why-not), pack texts that quote them, and test-case names reach the
+    # terminal here: each line goes out with its controls made visible.
+    return [for_terminal(line) for line in lines]
+
+
 def rule_list_lines(rules: list[RuleSummary], lang: str) -> list[str]:
     t = labels(lang)
     out = []
@@ -65,7 +72,7 @@ def rule_list_lines(rules: list[RuleSummary], lang: str) -> list[str]:
         done = ", ".join(f"{t[c.kind]} {c.id}" for c in r.concludes)
         out.append(f"{r.id}  → {done}")
         out.append(f"    {r.description}  [{r.pack}]")
-    return out
+    return _inert(out)
 
 
 def rule_detail_lines(d: RuleDetail, lang: str) -> list[str]:
@@ -89,7 +96,7 @@ def rule_detail_lines(d: RuleDetail, lang: str) -> list[str]:
         out.append(f"    [{text.id}] {text.title}")
         out.extend(f"      {i}. {line}" if text.kind == "recommendation" else f"      {line}"
                    for i, line in enumerate(text.body, 1))
-    return out
+    return _inert(out)
 
 
 def why_not_lines(w: WhyNot) -> list[str]:
@@ -97,7 +104,7 @@ def why_not_lines(w: WhyNot) -> list[str]:
     out = [f"{t[w.kind]} {w.id}: {w.title}"]
     if not w.rules:
         out.append(t["no_rule"])
-        return out
+        return _inert(out)
     out.append(t["reached_by"].format(rules=", ".join(w.reached_by)) if w.reached else t["not_reached"])
     for rule in w.rules:
         out.extend(_rule_lines(rule, t, 1))
@@ -109,7 +116,7 @@ def why_not_lines(w: WhyNot) -> list[str]:
             out.append(f"  - {q.field}: {q.ask or t['no_question']}")
             if q.why:
                 out.append(f"      （{q.why}）" if w.lang == "ja" else f"      ({q.why})")
-    return out
+    return _inert(out)
 
 
 def _rule_lines(rule: RuleCheck, t: dict[str, str], depth: int) -> list[str]:
@@ -141,7 +148,7 @@ def lint_lines(problems: list[LintProblem], lang: str) -> list[str]:
     t = labels(lang)
     out = [f"{p.where + ': ' if p.where else ''}[{p.code}] {p.message(lang)}" for p in problems]
     out.append(t["lint_n"].format(n=len(problems)) if problems else t["lint_ok"])
-    return out
+    return _inert(out)
 
 
 def lint_json(problems: list[LintProblem], lang: str) -> dict[str, Any]:
@@ -178,7 +185,7 @@ def test_lines(run: TestRun, lang: str) -> list[str]:
         name = t[key] + " " * (16 - _width(t[key]))
         out.append(f"  {name} {total - len(missed)}/{total}" + ("" if missed else "  ✓"))
         out.extend(f"      - {m}" for m in missed)
-    return out
+    return _inert(out)
 
 
 def test_json(run: TestRun) -> dict[str, Any]:

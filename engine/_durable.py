@@ -23,16 +23,28 @@ given is retracted, the case fact first. Creating and deleting a session per
 diagnosis cost durable about as much as all its other work on it (creating one
 allocates and zeroes two 4 KiB tables for every join node of the ruleset, some 150
 here): 42% of a diagnosis' instructions. Retracting the case fact first means no rule
-can match while the rest goes, since every rule but the end rule needs it. After an
-error, or after :data:`SESSION_RUNS` diagnoses, the session is deleted and the next
-diagnosis starts a new one.
+can match while the rest goes, since every rule but the end rule needs it. After
+:data:`SESSION_RUNS` diagnoses the session is deleted and the next one starts anew.
+
+Interrupted runs (docs/guarantees.md). Any exception may arrive between two bytecodes
+of a run: a caller's timeout raised by a signal handler, ``KeyboardInterrupt``, a
+trace hook. Nothing is cleaned up on that path, so nothing there can replace or hide
+the caller's exception: the run leaves the session marked dirty, and the next run (or
+:meth:`DurableRuleset.close`) deletes that session first. Deleting a session is safe
+only because of :func:`_prime`: durable's ``delete_state`` frees two pointers of the
+session's slot that only running an action initialises (notes, "the worst trap"), so
+the slot is made clean once, when the ruleset is built, and every later session
+reuses that slot (durable hands out the slot freed last, and at most one session is
+alive here).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -51,6 +63,9 @@ _instances = itertools.count()
 SESSION_RUNS = 1000
 """Diagnoses one durable session serves before it is deleted and a new one started,
 so whatever durable keeps per session stays bounded (tests found nothing that grows)."""
+
+_PRIME = "prime"
+"""The rule (and fact type and session) that makes the first session slot clean."""
 
 
 class Prepared:
@@ -74,23 +89,67 @@ def _rule_name(activation: str) -> str:
     return activation[2:activation.index('"', 2)]
 
 
+class _Owned:
+    """What the finalizer frees: the ruleset and its live session (no reference back)."""
+
+    __slots__ = ("handle", "sid", "primed")
+
+    def __init__(self, handle: int) -> None:
+        self.handle = handle
+        self.sid: str | None = None
+        self.primed = False
+
+
+def _free(owned: _Owned) -> None:
+    if owned.primed and owned.sid is not None:
+        _delete_state(owned.handle, owned.sid)
+    # Unprimed (building was interrupted): the session, if any, is left inside the
+    # ruleset; deleting the ruleset does not touch it, so nothing is freed twice.
+    _dre.delete_ruleset(owned.handle)
+
+
+def _delete_state(handle: int, sid: str) -> None:
+    try:
+        _dre.delete_state(handle, sid)
+    except _dre.error:
+        # error 309: the session was never created (the run was interrupted before
+        # its first fact), or an earlier attempt deleted it just before an interrupt.
+        pass
+
+
 class DurableRuleset:
-    """One compiled ruleset inside durable-rules; run sessions on it one at a time."""
+    """One compiled ruleset inside durable-rules; run sessions on it one at a time.
+
+    Freed by :meth:`close`, or when garbage-collected.
+    """
 
     def __init__(self, definition: dict[str, Any]) -> None:
         self._name = f"backup-doctor-{next(_instances)}"
+        definition = {**definition, _PRIME: {"all": [{"p": {"t": _PRIME}}]}}
         try:
-            self._handle = _dre.create_ruleset(self._name, json.dumps(definition, ensure_ascii=False))
+            handle: int = _dre.create_ruleset(self._name, json.dumps(definition, ensure_ascii=False))
         except _dre.error as exc:
             raise EngineError(f"durable-rules refused the compiled rules: {exc}") from exc
+        self._handle = handle
+        self._owned = _Owned(handle)
+        # Not at exit: the process' memory goes anyway, and durable may be half torn down.
+        self._finalizer = weakref.finalize(self, _free, self._owned)
+        self._finalizer.atexit = False
+        try:
+            _prime(handle)
+        except _dre.error as exc:
+            raise EngineError(f"durable-rules failed to start: {exc}") from exc
+        self._owned.primed = True
         # A session is leased by the thread running its agenda, and the C library holds
         # the GIL throughout, so serialising sessions costs nothing and rules out
         # cross-thread action hand-offs.
         self._lock = threading.Lock()
         self._sids = itertools.count()
         self._sid: str | None = None
-        """The live session, reused until an error or :data:`SESSION_RUNS` runs."""
+        """The session the next run uses, reused until :data:`SESSION_RUNS` runs."""
         self._runs = 0
+        self._dirty = False
+        """A run was interrupted: the session ``_sid`` may hold facts or a started action."""
 
     def run(self, facts: Iterable[Prepared | dict[str, Any]], on_fire: OnFire) -> tuple[int, int]:
         """Assert *facts* in order, each running the agenda to quiescence; then forget them.
@@ -100,34 +159,41 @@ class DurableRuleset:
         module's notes). At most one session is live at a time, so the 1,024 session
         cap and 32-bit sid hash collisions cannot be reached.
 
+        An exception that is not the engine's own (see :func:`_raised_here`) leaves
+        unchanged, whatever its type; the session it interrupted is deleted by the next run.
+
         :returns: how many facts were asserted (derived ones included) and how many
             actions ran, for the benchmark's engine floor.
         """
         with self._lock:
+            handle = self._handle
+            if not handle:
+                raise ValueError("this Engine is closed")
+            if self._dirty:
+                self._discard()
             if self._sid is None:
-                self._sid, self._runs = f"s{next(self._sids)}", 0
-            sid, handle = self._sid, self._handle
+                self._sid = self._owned.sid = f"s{next(self._sids)}"
+                self._runs = 0
+            sid = self._sid
             counts = [0, 0]
             asserted: dict[str, None] = {}
-            clean = False
+            self._dirty = True
             try:
                 for fact in facts:
                     self._assert(_text(fact, sid), sid, on_fire, counts, asserted)
                 # In assertion order, so the case fact goes first.
                 for text in asserted:
                     _dre.retract_fact(handle, text)
-                clean = True
-            except EngineError:
-                raise
             except _dre.error as exc:
                 raise EngineError(f"durable-rules failed: {exc}") from exc
             except MemoryError as exc:
+                if not _raised_here(exc):
+                    raise
                 raise EngineError("durable-rules ran out of sessions or memory") from exc
-            finally:
-                self._runs += 1
-                if not clean or self._runs >= SESSION_RUNS:
-                    self._sid = None
-                    _dre.delete_state(handle, sid)
+            self._dirty = False
+            self._runs += 1
+            if self._runs >= SESSION_RUNS:
+                self._discard()
             return counts[0], counts[1]
 
     def _assert(self, text: str, sid: str, on_fire: OnFire, counts: list[int],
@@ -151,22 +217,55 @@ class DurableRuleset:
                     derived_text = _text(derived, sid)
                     asserted[derived_text] = None
                     _dre.assert_fact(handle, derived_text)
-            except BaseException as exc:
-                _dre.abandon_action(handle, state_handle)
-                if isinstance(exc, EngineError):
+            except Exception as exc:
+                # Only a failure of our own action code is an engine error; whatever a
+                # signal handler or trace hook raised while it ran is the caller's.
+                if isinstance(exc, EngineError) or not _raised_here(exc):
                     raise
                 raise EngineError(f"rule action {rule_name} failed: {exc!r}") from exc
             activation = _dre.complete_and_start_action(handle, state_handle)
 
+    def _discard(self) -> None:
+        # Each step may be interrupted in turn; every one can be repeated safely.
+        if self._sid is not None:
+            _delete_state(self._handle, self._sid)
+        self._sid = self._owned.sid = None
+        self._dirty = False
+
     def close(self) -> None:
-        """Free the ruleset inside durable-rules (safe: no background thread uses it)."""
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle is not None:
-            with self._lock:
-                if self._sid is not None:
-                    _dre.delete_state(handle, self._sid)
-                    self._sid = None
-            _dre.delete_ruleset(handle)
+        """Free the ruleset inside durable-rules (safe: no background thread uses it).
+
+        Idempotent; the garbage collector does the same for a ruleset never closed.
+        """
+        with self._lock:
+            self._handle = 0
+            self._finalizer()
+
+
+def _prime(handle: int) -> None:
+    """Run one action in a throwaway session, then delete it, leaving its slot clean."""
+    text = _encode({"t": _PRIME, "sid": _PRIME})
+    state = _dre.assert_fact(handle, text)[1]
+    _dre.start_action_for_state(handle, state)
+    _dre.complete_and_start_action(handle, state)
+    _dre.delete_state(handle, _PRIME)
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _raised_here(exc: BaseException) -> bool:
+    """Whether *exc* was raised by code of this package (not by a handler or hook).
+
+    A signal handler or trace function runs as a frame of its own on top of whatever
+    frame was interrupted, so the innermost frame of the traceback tells whose it is.
+    """
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == _HERE
 
 
 def _text(fact: Prepared | dict[str, Any], sid: str) -> str:

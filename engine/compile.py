@@ -55,6 +55,12 @@ def _compile_test(cond: Condition, registry: FieldRegistry) -> dict[str, Any]:
         tests.append({path: ref} if op == "is" else {_DURABLE_OP[op]: {path: ref}})
     elif op == "is":
         tests.append({path: encode(spec, value)})
+    elif op == "in" and spec.kind == "enum":
+        # The same test, written as the values it leaves out (an enum's value is always
+        # one of its values): an $or makes a node of its own for every rule, all of them
+        # pushed on durable's evaluation stack of 64 (see network.py), while these
+        # tests are shared by every rule that leaves out the same values.
+        tests.extend({"$neq": {path: other}} for other in spec.values if other not in value)
     elif op == "in":
         tests.append({"$or": [{path: encode(spec, v)} for v in value]})
     elif op == "not_in":

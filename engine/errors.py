@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .messages import in_lang, say_in
+from .safe_text import for_terminal
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,21 @@ class Problem:
                 "suggestion": self.suggestion}
 
     def render(self, lang: str = "en") -> str:
-        """One line in *lang* (``en`` or ``ja``): location, message, what is accepted."""
+        """One line in *lang* (``en`` or ``ja``): location, message, what is accepted.
+
+        The location (a field name from the file), the message (which quotes the
+        value) and the suggestion can hold the ticket's text: controls are made
+        visible (:func:`~.safe_text.for_terminal`), a line break included, so the
+        problem stays on one line and cannot act on the terminal. :meth:`to_dict`
+        keeps the texts exact, for JSON.
+        """
         message = in_lang(self.message, lang)
         text = f"{self.location}: {message}" if self.location else message
         if self.accepted:
             text += say_in(lang, "accepted", accepted=self.accepted)
         if self.suggestion:
             text += say_in(lang, "did_you_mean", name=self.suggestion)
-        return text
+        return for_terminal(text)
 
 
 SHOWN_PROBLEMS = 20
@@ -54,12 +62,16 @@ class DoctorError(Exception):
 
     code = "doctor_error"
 
-    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = (), source: str | None = None):
+    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = (), source: str | None = None,
+                 *, omitted: int = 0):
         super().__init__(message)
         self.message = message
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.source = source
         """The file (or ``-`` / ``<string>``) the error is about, when there is one."""
+        self.omitted = omitted
+        """Problems found but not kept in :attr:`problems` (a fact file's error keeps
+        the first ``loader.MAX_PROBLEMS``)."""
 
     def __str__(self) -> str:
         return self.render("en")
@@ -69,16 +81,19 @@ class DoctorError(Exception):
 
         At most :data:`SHOWN_PROBLEMS` are listed, then how many more there are: a
         person reads the first ones, and a file pasted from elsewhere can have
-        thousands. :attr:`problems` always holds every one.
+        thousands. :attr:`problems` holds more of them (for a fact file, the first
+        ``loader.MAX_PROBLEMS``; :attr:`omitted` counts the rest).
 
         Input errors are written in English and Japanese; errors inside rule packs
-        (for their authors) and internal errors are in English.
+        (for their authors) and internal errors are in English. Each line is safe to
+        print on a terminal, as :meth:`Problem.render` is.
         """
         message = in_lang(self.message, lang)
-        head = f"{self.source}: {message}" if self.source else message
+        head = for_terminal(f"{self.source}: {message}" if self.source else message)
         lines = [head, *(f"  - {p.render(lang)}" for p in self.problems[:SHOWN_PROBLEMS])]
-        if len(self.problems) > SHOWN_PROBLEMS:
-            lines.append("  " + say_in(lang, "more_problems", count=len(self.problems) - SHOWN_PROBLEMS))
+        more = max(len(self.problems) - SHOWN_PROBLEMS, 0) + self.omitted
+        if more:
+            lines.append("  " + say_in(lang, "more_problems", count=more))
         return "\n".join(lines)
 
 

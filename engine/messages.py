@@ -14,6 +14,8 @@ reworded.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from typing import Any
 
@@ -83,6 +85,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_a_version": ("{value} is not a version", "{value} はバージョンではありません"),
     "used_over_plan": ("used_gb ({used}) is larger than plan_gb ({plan}); at most plan_gb + {margin} is accepted",
                        "used_gb ({used}) が plan_gb ({plan}) より大きくなっています。plan_gb + {margin} までです"),
+    "after_today": ("{date} is after today ({today}): a backup cannot have succeeded in the future",
+                    "{date} は今日 ({today}) より後の日付です。未来に成功したバックアップはありえません"),
+    "after_system_today": ("{date} is after today ({today}, the system's date; give \"today\" in the fact file "
+                           "to diagnose as of another day)",
+                           "{date} は今日 ({today}、システムの日付) より後の日付です。別の日付で診断するには"
+                           "ファクトファイルに today を書いてください"),
+    # A kind of problem this tool has no words for yet (see unknown_detail).
     "invalid": ("{detail}", "正しくない値です ({detail})"),
     # What is accepted there.
     "one_of": ("one of {names}", "次のいずれか: {names}"),
@@ -98,6 +107,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "above": ("a value > {bound}", "{bound} より大きい値"),
     "at_most": ("a value <= {bound}", "{bound} 以下の値"),
     "below": ("a value < {bound}", "{bound} 未満の値"),
+    "on_or_before": ("a date on or before {limit}", "{limit} 以前の日付"),
     "at_most_characters": ("at most {n} characters", "{n} 文字以内"),
     "at_most_items": ("at most {n} items", "{n} 件以内"),
     "at_least_characters": ("at least {n} character{plural}", "{n} 文字以上"),
@@ -136,10 +146,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def say(key: str, /, **params: Any) -> Msg:
     """The message *key* with its *params* filled in, in both languages.
 
-    A parameter that is itself a :class:`Msg` is filled in in each language.
+    A parameter that is itself a :class:`Msg` is filled in in each language, and a
+    ``reason`` that is the system's text for an OS error (``exc.strerror``) is given
+    in Japanese too.
     """
     en, ja = MESSAGES[key]
     ja_params = {k: v.ja if isinstance(v, Msg) else v for k, v in params.items()}
+    reason = params.get("reason")
+    if isinstance(reason, str) and reason in _OS_REASONS:
+        ja_params["reason"] = _OS_REASONS[reason]
     return Msg(en.format(**params), ja.format(**ja_params))
 
 
@@ -160,12 +175,58 @@ _JSON_DETAILS = {
     "Invalid \\uXXXX escape": "不正な \\uXXXX エスケープがあります",
     "Extra data": "JSON の後に余計なデータがあります",
     "Unexpected UTF-8 BOM (decode using utf-8-sig)": "先頭に BOM があります",
+    # Python 3.13 and later.
+    "Illegal trailing comma before end of object": "オブジェクトの最後に余計な ',' があります",
+    "Illegal trailing comma before end of array": "配列の最後に余計な ',' があります",
 }
+
+# What the system says of the OS errors a file can meet (os.strerror: English here,
+# as Python does not translate it), in Japanese.
+_OS_REASONS = {os.strerror(code): ja for code, ja in (
+    (errno.EACCES, "アクセスが許可されていません"),
+    (errno.EPERM, "操作が許可されていません"),
+    (errno.ENOENT, "ファイルまたはフォルダがありません"),
+    (errno.ENOTDIR, "パスの途中がフォルダではありません"),
+    (errno.EISDIR, "フォルダです"),
+    (errno.ELOOP, "シンボリックリンクの段数が多すぎます (ループしています)"),
+    (errno.ENAMETOOLONG, "ファイル名が長すぎます"),
+    (errno.ENOSPC, "デバイスに空き領域がありません"),
+    (errno.EROFS, "読み取り専用のファイルシステムです"),
+    (errno.EIO, "入出力エラーです"),
+    (errno.EFBIG, "ファイルが大きすぎます"),
+    (errno.EMFILE, "開いているファイルが多すぎます"),
+    (errno.ENFILE, "システムで開いているファイルが多すぎます"),
+    (errno.EBUSY, "使用中です"),
+    (errno.ETXTBSY, "実行中のファイルです"),
+    (errno.ENXIO, "デバイスがありません"),
+    (errno.ENODEV, "デバイスがありません"),
+    (errno.EEXIST, "すでにあります"),
+    (errno.EXDEV, "別のファイルシステムをまたいでいます"),
+    (errno.EPIPE, "パイプが閉じられました"),
+    (errno.EAGAIN, "一時的に使えません"),
+    (errno.EINVAL, "引数が正しくありません"),
+)}
 
 
 def json_detail(msg: str) -> Msg:
-    """A message of Python's JSON decoder; unknown ones stay English in both languages."""
-    return Msg(msg, _JSON_DETAILS.get(msg, msg))
+    """A message of Python's JSON decoder, in both languages.
+
+    The pure-Python decoder adds the offending character to some ("Invalid \\escape:
+    'q'"), and newer Pythons add messages; a message known by its start is translated,
+    an unknown one is said in general words in Japanese, never in English.
+    """
+    ja = _JSON_DETAILS.get(msg) or next((j for en, j in _JSON_DETAILS.items() if msg.startswith(en)), None)
+    return Msg(msg, ja or "構文が正しくありません")
+
+
+def unknown_detail(msg: str) -> Msg:
+    """pydantic's English words for a kind of problem that has no message here yet.
+
+    The Japanese never quotes them (a clerk reading Japanese would get an English
+    sentence in the middle): it points to the English error instead. Each kind the fact
+    model can raise has its own message; tests/test_messages.py tries them all.
+    """
+    return Msg(msg, "詳しくは --lang en のエラーを見てください")
 
 
 def choices(expected: str) -> Msg:

@@ -17,9 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import snapshot
 from .errors import Problem, RulePackError
+from .limits import (
+    MAX_ANY, MAX_CONCLUSIONS, MAX_CONDITIONS, MAX_ID_CHARS, MAX_STEPS, MAX_TEXT_CHARS, MAX_VALUES,
+)
 
-ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-RULE_ID = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]*$", max_length=80)]
+ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID_CHARS)]
+RULE_ID = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]*$", max_length=MAX_ID_CHARS)]
+# Every text and list of a pack is bounded (limits.py): a pack is read and checked
+# whoever wrote it, and each of its texts is filled in every report that shows it.
+TEXT = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
+STEPS = Annotated[list[TEXT], Field(min_length=1, max_length=MAX_STEPS)]
+NAME = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
 LANGS = ("en", "ja")
 
 
@@ -30,8 +38,8 @@ class _Strict(BaseModel):
 class Text(_Strict):
     """One text in both languages."""
 
-    en: Annotated[str, Field(min_length=1)]
-    ja: Annotated[str, Field(min_length=1)]
+    en: TEXT
+    ja: TEXT
 
     def get(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
@@ -40,8 +48,8 @@ class Text(_Strict):
 class Steps(_Strict):
     """Numbered steps in both languages."""
 
-    en: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
-    ja: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    en: STEPS
+    ja: STEPS
 
     def get(self, lang: str) -> list[str]:
         return self.ja if lang == "ja" else self.en
@@ -101,20 +109,20 @@ class Condition(_Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    fact: str | None = None
+    fact: NAME | None = None
     is_: Any = Field(None, alias="is")
     is_not: Any = None
-    in_: list[Any] | None = Field(None, alias="in")
-    not_in: list[Any] | None = None
+    in_: Annotated[list[Any], Field(max_length=MAX_VALUES)] | None = Field(None, alias="in")
+    not_in: Annotated[list[Any], Field(max_length=MAX_VALUES)] | None = None
     lt: Any = None
     le: Any = None
     gt: Any = None
     ge: Any = None
     known: bool | None = None
-    finding: str | None = None
-    not_finding: str | None = None
-    principle: str | None = None
-    any: list[Condition] | None = None
+    finding: NAME | None = None
+    not_finding: NAME | None = None
+    principle: NAME | None = None
+    any: Annotated[list[Condition], Field(max_length=MAX_ANY)] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -158,9 +166,9 @@ class Condition(_Strict):
 
 
 class Conclusion(_Strict):
-    finding: str | None = None
-    recommend: str | None = None
-    caveat: str | None = None
+    finding: NAME | None = None
+    recommend: NAME | None = None
+    caveat: NAME | None = None
     tier: Tier | None = None
     """For ``recommend``: move the fix to another tier in this situation."""
 
@@ -185,13 +193,13 @@ class Conclusion(_Strict):
 class Rule(_Strict):
     id: RULE_ID
     description: Text
-    when: list[Condition]
-    then: list[Conclusion]
-    ask_if_unknown: list[str] = []
+    when: Annotated[list[Condition], Field(max_length=MAX_CONDITIONS)]
+    then: Annotated[list[Conclusion], Field(max_length=MAX_CONCLUSIONS)]
+    ask_if_unknown: Annotated[list[NAME], Field(max_length=MAX_CONCLUSIONS)] = []
     """Fields worth asking about when this rule fired while they were unknown."""
     replaces: bool = False
     """In a custom pack: this rule deliberately replaces a built-in rule of the same id."""
-    references: list[str] = []
+    references: Annotated[list[NAME], Field(max_length=MAX_CONCLUSIONS)] = []
 
     @model_validator(mode="before")
     @classmethod
@@ -251,27 +259,28 @@ def validation_problems(exc: ValidationError, data: Any, path: Path) -> list[Pro
     return problems
 
 
-def read_pack_file(path: Path) -> tuple[PackFile, dict[str, int]]:
+def read_pack_file(path: Path, *, inside: Path | None = None) -> tuple[PackFile, dict[str, int]]:
     """Parse one pack file; returns it and the line of each rule id, of each rule's
     conditions (``<rule id>#<index>``) and of each ``kind:id`` definition.
 
     A built-in file comes from the snapshot of the built-in rules when the snapshot
-    holds this very text (see ``snapshot.py``); any other is read as YAML."""
+    holds this very text (see ``snapshot.py``); any other is read as YAML, as a file
+    of the pack folder *inside* when given (see :func:`~.yamlfile.read_text`)."""
     copy = snapshot.copy_of(path)
     if copy is not None and isinstance(copy.get("lines"), dict):
         try:
             return PackFile.model_validate(copy["data"]), copy["lines"]
         except ValidationError:
             pass  # the models changed since the snapshot: the YAML gives the errors' lines
-    pack, lines, _ = read_pack_data(path)
+    pack, lines, _ = read_pack_data(path, inside=inside)
     return pack, lines
 
 
-def read_pack_data(path: Path) -> tuple[PackFile, dict[str, int], Any]:
+def read_pack_data(path: Path, *, inside: Path | None = None) -> tuple[PackFile, dict[str, int], Any]:
     """:func:`read_pack_file` from the YAML itself, plus the data it read (for the snapshot)."""
     from .yamlfile import read_yaml
 
-    data = read_yaml(path)
+    data = read_yaml(path, inside=inside)
     if data is None:
         data = {}
     if not isinstance(data, dict):

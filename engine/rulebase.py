@@ -12,7 +12,6 @@ durable-rules judges absence against the facts present at that moment.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,13 +25,15 @@ from .errors import Problem, RulePackError
 from .evaluate import CompiledCondition, compile_condition
 from .fields import Encoder, FieldRegistry, FieldSpec, build_registry
 from .knowledge import Knowledge, load_knowledge
-from .messages import say
+from .limits import MAX_PACK_FILES, MAX_RULES, MAX_RULES_PER_PACK, NUMBER_MAX, NUMBER_MIN, number_problem
+from .messages import Msg, say
+from .network import overflows
 from .packs import (
     CaveatDef, Condition, FindingDef, PackFile, QuestionDef, RecommendationDef, Rule, StepVariants, Text,
     read_pack_file,
 )
 from .suggest import closest
-from .texts import NAMES as PLACEHOLDERS  # the {name}s a text may use
+from .texts import NAMES as PLACEHOLDERS, placeholder_problems  # the {name}s a text may use
 
 BUILTIN_PACK = "core"
 
@@ -43,8 +44,6 @@ _OPS_FOR_KIND = {
     "text": {"is", "is_not", "in", "not_in", "known"},
 }
 _ORDERED_OPS = {"lt", "le", "gt", "ge"}
-
-_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True)
@@ -85,6 +84,8 @@ class RuleBase:
     packs: tuple[str, ...]
     definition_origin: dict[str, str] = field(default_factory=dict)
     """``kind:id`` -> ``file:line`` where it was defined (for errors and the catalogue)."""
+    definition: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The ruleset as durable-rules' JSON, compiled (and its shape checked) at load."""
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     """What report assembly derives from the rules alone, built on first use and kept:
     per-rule effects (assemble.py), the question plan and ``Question`` objects (questions.py)."""
@@ -101,7 +102,7 @@ class RuleBase:
 
     def durable_definition(self) -> dict[str, Any]:
         """The ruleset as durable-rules' JSON (see ``compile.py``)."""
-        return durable_definition(self.rules, self.registry, self.strata)
+        return self.definition or durable_definition(self.rules, self.registry, self.strata)
 
 
 def builtin_pack_dir() -> Path:
@@ -137,11 +138,27 @@ class _Merger:
         files = sorted(d.glob("*.yaml")) + sorted(d.glob("*.yml"))
         if not files:
             raise RulePackError(say("pack_folder_empty"), source=str(d))
+        if len(files) > MAX_PACK_FILES:
+            raise RulePackError(Msg(f"holds {len(files)} .yaml files; a rule pack may have at most {MAX_PACK_FILES}",
+                                    f".yaml ファイルが {len(files)} 個あります。1 つのルールパックには {MAX_PACK_FILES} 個までです"),
+                                source=str(d))
         self.packs.append(str(d))
         pack_name = d.name
+        before = len(self.rules)
         for path in files:
-            pack, lines = read_pack_file(path)
+            # A custom pack's links are followed only to files inside its folder.
+            pack, lines = read_pack_file(path, inside=d if custom else None)
+            if len(self.rules) - before + len(pack.rules) > MAX_RULES_PER_PACK:
+                first = pack.rules[MAX_RULES_PER_PACK - (len(self.rules) - before)]
+                raise RulePackError(Msg("too many rules", "ルールが多すぎます"), [Problem(
+                    f"{path}:{lines.get(first.id, 0)}",
+                    f"rule {first.id}: past the {MAX_RULES_PER_PACK:,} rules one pack may have",
+                    accepted="split the pack into several folders, each given with --rules")], source=str(d))
             self._add_file(pack, lines, path, pack_name, custom)
+        if len(self.rules) > MAX_RULES:
+            raise RulePackError(Msg(f"the loaded packs hold {len(self.rules):,} rules; at most {MAX_RULES:,} may be "
+                                    "loaded together", f"読み込んだパックのルールが {len(self.rules):,} 個あります。"
+                                    f"同時に読み込めるのは {MAX_RULES:,} 個までです"), source=str(d))
 
     def _add_file(self, pack: PackFile, lines: dict[str, int], path: Path, pack_name: str, custom: bool) -> None:
         replaces = set(pack.replaces)
@@ -192,12 +209,20 @@ class _Merger:
                          tuple(sorted({p for c in rule.when for p in c.fact_paths()})))
             for i, (rule, pack, path, line) in enumerate(self.rules.values())
         )
+        top = max(strata.values(), default=0)
+        definition = durable_definition(compiled, self.registry, top)
+        # Refused here, before durable-rules builds anything: past these bounds it hangs.
+        by_name = {c.name: c for c in compiled}
+        too_full = [o.problem(f"{by_name[o.rule].file}:{by_name[o.rule].line}", by_name[o.rule].id)
+                    for o in overflows(definition) if o.rule in by_name]
+        if too_full:
+            raise RulePackError(f"{len(too_full)} problem(s) in the rule packs", too_full)
         return RuleBase(
             rules=compiled,
             findings=self.defs["findings"], recommendations=self.defs["recommendations"],
             caveats=self.defs["caveats"], questions=self.defs["questions"], principles=self.defs["principles"],
             registry=self.registry, knowledge=self.knowledge,
-            strata=max(strata.values(), default=0), packs=tuple(self.packs), definition_origin=self.origin,
+            strata=top, packs=tuple(self.packs), definition_origin=self.origin, definition=definition,
         )
 
     # -- checks ---------------------------------------------------------------------
@@ -281,11 +306,9 @@ class _Merger:
             for key, definition in self.defs[kind].items():
                 where = self.origin[f"{kind}:{key}"]
                 for text in _texts(definition):
-                    for name in _PLACEHOLDER_RE.findall(text):
-                        if name not in PLACEHOLDERS:
-                            self.problems.append(Problem(
-                                where, f"{kind[:-1]} {key}: unknown placeholder {{{name}}}",
-                                suggestion=closest(name, PLACEHOLDERS)))
+                    for message, suggestion in placeholder_problems(text):
+                        self.problems.append(Problem(where, f"{kind[:-1]} {key}: {message}",
+                                                     accepted=_PLACEHOLDERS_ACCEPTED, suggestion=suggestion))
                 steps = getattr(definition, "steps", None)
                 if isinstance(steps, StepVariants):
                     spec = self.registry.get(steps.by)
@@ -363,11 +386,15 @@ def _literal_problem(spec: FieldSpec, value: Any) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return f"{value!r} is not a number"
-    return None
+    return number_problem(spec.kind, value)
+
+
+_PLACEHOLDERS_ACCEPTED = "{name} with a name listed in docs/rule-authoring.md §5, and {{ or }} for a brace"
 
 
 def _accepted(spec: FieldSpec) -> str:
     return {
         "bool": "true or false", "flag": "true", "enum": ", ".join(spec.values), "text": "text",
         "version": 'a version string such as "16.10"',
-    }.get(spec.kind, "a number")
+    }.get(spec.kind, f"a finite number, 0 or from {NUMBER_MIN:g} to {NUMBER_MAX:.0e} in size"
+                     + (", at most 3 decimals (1 MB)" if spec.kind == "gb" else ", at most 3 decimals"))

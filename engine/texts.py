@@ -2,16 +2,25 @@
 
 A report uses only a few of the placeholders (those of the texts it shows), so each
 value is computed the first time a text asks for it. :data:`NAMES` is what
-rule packs may use; packs are checked against it when they load.
+rule packs may use; packs are checked against it when they load
+(:func:`placeholder_problems`).
+
+Texts are filled by a renderer of their own, not ``str.format``: a pack's text is
+data, and ``str.format`` would let it read attributes (``{device_model.__class__}``),
+pad to gigabytes (``{device_model:>2000000000}``) or fail at every diagnosis (``{0}``,
+a lone ``{``). The syntax is ``{name}`` with a name of :data:`NAMES`, and ``{{``/``}}``
+for a brace; nothing else.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .case import Case
+from .suggest import closest
 from .knowledge import Plan
 
 if TYPE_CHECKING:
@@ -27,7 +36,7 @@ def _plan_name(gb: float) -> str:
 
 
 class TextParams(dict[str, str]):
-    """Placeholder values for one case and language; ``text.format_map(params)`` fills a text.
+    """Placeholder values for one case and language; :meth:`fill` fills a text.
 
     A value is computed on first use and kept. A placeholder whose facts are unknown
     reads *unknown* ("unknown" / "不明" by default).
@@ -46,7 +55,10 @@ class TextParams(dict[str, str]):
         return value
 
     def fill(self, text: str) -> str:
-        return text.format_map(self) if "{" in text else text
+        """*text* with each ``{name}`` replaced by its value and ``{{``/``}}`` by a brace."""
+        if "{" not in text and "}" not in text:
+            return text
+        return _TOKEN.sub(lambda m: self[m.group(1)] if m.group(1) else m.group(0)[0], text)
 
     @property
     def known(self) -> dict[str, Any]:
@@ -175,3 +187,37 @@ _PARAMS: dict[str, Param] = {
 """How each placeholder is computed; ``None`` means its facts are unknown."""
 
 NAMES = frozenset(_PARAMS)
+
+
+# A name, or an escaped brace. Texts are checked when their pack loads, so anything
+# else never reaches here; if it did, it would stay as written.
+_TOKEN = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
+_SCAN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def placeholder_problems(text: str) -> list[tuple[str, str | None]]:
+    """What is wrong with the placeholders of *text*: ``(message, suggested name)`` pairs."""
+    out: list[tuple[str, str | None]] = []
+    if "{" not in text and "}" not in text:
+        return out
+    for m in _SCAN.finditer(text):
+        token = m.group(0)
+        if token in ("{{", "}}"):
+            continue
+        if m.group(1) is None:
+            out.append((f"a lone {token!r} at character {m.start() + 1}: write {token * 2!r} for a brace, "
+                        "or {name} for a placeholder", None))
+            continue
+        inner = m.group(1)
+        name = re.split(r"[.\[:!]", inner, maxsplit=1)[0].strip()
+        if inner in NAMES:
+            continue
+        if not name or name.isdigit():
+            what = "a positional field"
+        elif name != inner:
+            what = "attribute access, an index or a format spec"
+        else:
+            what = "an unknown placeholder"
+        out.append((f"{{{inner[:40]}}} is {what}: a placeholder is {{name}}, with a name from the documented list",
+                    closest(name, NAMES) if name and not name.isdigit() else None))
+    return out

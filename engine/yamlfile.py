@@ -6,12 +6,17 @@ snapshot (``snapshot.py``), and importing PyYAML is a good part of a diagnosis' 
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import DoctorError, Problem, RulePackError
+from .limits import MAX_FILE_BYTES
+from .messages import Msg
 
 
 class _LineDict(dict[str, Any]):
@@ -70,15 +75,69 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_yaml(path: Path, error: type[DoctorError] = RulePackError) -> Any:
+def _refused(path: Path, error: type[DoctorError], en: str, ja: str) -> DoctorError:
+    return error(Msg(en, ja), source=str(path))
+
+
+def read_text(path: Path, error: type[DoctorError] = RulePackError, *, inside: Path | None = None) -> str:
+    """The text of one regular file of at most :data:`~.limits.MAX_FILE_BYTES` bytes.
+
+    Anything else is refused before a byte of it is read, and no message quotes the
+    file: a FIFO or a device (which could block, or never end), a symbolic link when
+    *inside* is given and the link leads out of that folder (a pack that links to
+    ``/etc/shadow`` must not have its lines shown in errors), a file too large, text
+    that is not UTF-8, or binary data.
+    """
+    # A link is followed to the file it finally names, which is then opened without
+    # following links; in a pack folder (*inside*), only to a file inside the folder.
+    try:
+        target = path.resolve() if path.is_symlink() else path
+    except (OSError, RuntimeError):  # a loop of links
+        raise _refused(path, error, "cannot read file: a loop of symbolic links",
+                       "ファイルを読み込めません: シンボリックリンクが循環しています") from None
+    if inside is not None and target is not path:
+        if not target.is_relative_to(inside.resolve()):
+            raise _refused(path, error, "a symbolic link to a file outside the rule pack folder: not read",
+                           "ルールパックのフォルダの外を指すシンボリックリンクです。読み込みません")
+    try:
+        if not stat.S_ISREG(os.stat(target).st_mode):
+            raise _refused(path, error, "not a regular file (a FIFO, a device or a folder): not read",
+                           "通常のファイルではありません（FIFO・デバイス・フォルダ）。読み込みません")
+        # O_NOFOLLOW: the file checked above cannot be swapped for a link meanwhile;
+        # O_NONBLOCK: nor for a FIFO that would block the open.
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise _refused(path, error, "not a regular file (a FIFO, a device or a folder): not read",
+                               "通常のファイルではありません（FIFO・デバイス・フォルダ）。読み込みません")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise _refused(path, error, f"cannot read file: {reason}", f"ファイルを読み込めません: {reason}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _refused(path, error, f"larger than {MAX_FILE_BYTES:,} bytes (the limit for one rule file)",
+                       f"{MAX_FILE_BYTES:,} バイトを超えています（ルールファイル 1 つの上限）")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _refused(path, error, "not UTF-8 text", "UTF-8 のテキストではありません") from None
+    if _BINARY.search(text):
+        raise _refused(path, error, "binary data, not a text file", "テキストではなくバイナリのデータです")
+    return text
+
+
+# Control characters YAML refuses anyway (its errors would quote them): a file that has
+# them is not text, and its content is not shown.
+_BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_yaml(path: Path, error: type[DoctorError] = RulePackError, *, inside: Path | None = None) -> Any:
     """Read one YAML file safely (no Python tags), keeping the line of every mapping.
 
-    Mappings come back as dicts with a ``line`` attribute and a ``key_lines`` dict.
+    The file is read by :func:`read_text` (a regular file, bounded, text). Mappings
+    come back as dicts with a ``line`` attribute and a ``key_lines`` dict.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read file: {exc}", source=str(path)) from None
+    text = read_text(path, error, inside=inside)
     try:
         loader = _AliasCheckingLoader if "*" in text else _LineLoader
         return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses, no Python tags
@@ -88,6 +147,12 @@ def read_yaml(path: Path, error: type[DoctorError] = RulePackError) -> Any:
         problem = getattr(exc, "problem", None) or str(exc)
         head = "YAML that rule packs do not accept" if isinstance(exc, _AliasRefused) else "not valid YAML"
         raise error(head, [Problem(where, str(problem))], source=str(path)) from None
+    except (ValueError, RecursionError):
+        # PyYAML's constructors: an integer of more than 4,300 digits, an impossible
+        # date (2026-13-45), lists nested thousands deep.
+        raise _refused(path, error, "holds a value that cannot be read (a number of thousands of digits, an "
+                       "impossible date, or lists nested too deeply)",
+                       "読み込めない値があります（数千桁の数、存在しない日付、深すぎる入れ子）") from None
 
 
 def load_plain(text: str) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from .version import Version
@@ -48,6 +48,27 @@ GB = Annotated[float, Field(ge=0, le=1_000_000, strict=True)]
 IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date)]
 Bool = Annotated[bool, Field(strict=True)]
 Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
+
+def _region(value: Any) -> Any:
+    # "jp" is as clear as "JP" (uses ignore case too); the model keeps the upper case.
+    # Anything else stays as written, for the error to quote.
+    if isinstance(value, str) and value.upper() in ("JP", "US"):
+        return value.upper()
+    return value
+
+
+Region = Annotated[
+    Literal["JP", "US"],
+    BeforeValidator(_region),
+    # The schema says what is accepted, not what is kept: either case.
+    WithJsonSchema({"type": "string", "pattern": "^([Jj][Pp]|[Uu][Ss])$", "examples": ["JP", "US"],
+                    "description": "JP or US, in either case (kept in upper case)"}),
+]
+
+# How far past the system's date a backup may have succeeded when the fact file gives
+# no `today`: the helpdesk's calendar may already be on the next day (Tokyo is ahead
+# of a server on UTC). With `today` given, no day is allowed.
+SYSTEM_TODAY_SLACK = _dt.timedelta(days=1)
 
 # Tolerance for account.used_gb above the plan: iOS rounds, and family sharing or a
 # just-cancelled plan can show a little more in use than the plan holds.
@@ -148,7 +169,7 @@ class FactFile(_Facts):
     ticket: Annotated[str, Field(max_length=200)] | None = None
     today: IsoDate | None = None
     goal: Literal["backup", "migrate", "restore"] | None = None
-    region: Literal["JP", "US"] | None = None
+    region: Region | None = None
     device: Device = Device()
     target: Target = Target()
     account: Account = Account()
@@ -168,6 +189,20 @@ class FactFile(_Facts):
                 if section in data and data[section] is None:
                     return {k: v for k, v in data.items() if not (v is None and k in _SECTIONS)}
         return data
+
+    @model_validator(mode="after")
+    def _last_success_not_after_today(self) -> FactFile:
+        # A backup "made" after today would read as fresh and hide a stale one.
+        last = self.backup.last_success
+        if last is not None:
+            today = self.today or _dt.date.today()
+            limit = today if self.today else today + SYSTEM_TODAY_SLACK
+            if last > limit:
+                raise PydanticCustomError(
+                    "after_today", "backup.last_success ({date}) is after today ({today})",
+                    {"date": last.isoformat(), "today": today.isoformat(), "limit": limit.isoformat(),
+                     "given": self.today is not None})
+        return self
 
 
 _SECTIONS = frozenset({"device", "target", "account", "backup", "network", "symptoms", "apple_status"})

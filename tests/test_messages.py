@@ -152,10 +152,14 @@ def test_a_long_list_of_problems_is_shown_in_part_and_kept_whole(runner: CliRunn
     assert [line.split(":")[0] for line in lines[1:-1]] == [f"  - field{i}" for i in range(20)]
     assert lines[-1] == "  … ほかに 1,480 件"
     assert _problems(facts).render("en").splitlines()[-1] == "  … and 1,480 more"
-    # Programs get every one: the library's error, and batch records.
-    assert len(_problems(facts).problems) == 1500
+    # Programs get the first 100 (loader.MAX_PROBLEMS) and the count of the rest: the
+    # library's error, and batch records, whose message gives the total.
+    error = _problems(facts)
+    assert [p.location for p in error.problems] == [f"field{i}" for i in range(100)]
+    assert error.omitted == 1400
     record = json.loads(runner.invoke(cli, ["batch", str(path)]).stdout)
-    assert len(record["error"]["problems"]) == 1500
+    assert len(record["error"]["problems"]) == 100
+    assert record["error"]["message"] == "1,500 problems in the fact file"
 
 
 def test_the_error_language_follows_the_locale(runner: CliRunner, bad_file: Path,

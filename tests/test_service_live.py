@@ -211,6 +211,13 @@ def test_every_client_error_is_problem_json(server: Server, method: str, path: s
     _problem(httpx.request(method, server.url + path, content=body or None), status, code)
 
 
+def test_a_fact_file_with_very_many_problems_says_how_many_are_not_listed(server: Server) -> None:
+    facts = {"schema_version": 1, **{f"field_{n}": n for n in range(150)}}
+    body = _problem(httpx.post(f"{server.url}/v1/validate", json=facts), 422, "invalid_facts")
+    assert len(body["problems"]) + body["omitted"] == 150 and body["problems"]
+    assert "150" in body["detail"]
+
+
 def test_unknown_id_suggests_the_closest(server: Server) -> None:
     body = _problem(httpx.post(f"{server.url}/v1/why-not/use-stable-wifii?lang=ja", json={}), 404, "unknown_id")
     assert "use-stable-wifi" in body["detail"]

@@ -45,6 +45,8 @@ class Problem(BaseModel):
     detail: str
     code: str = Field(description="One of: " + ", ".join(CODES))
     problems: list[ProblemDetail]
+    omitted: int | None = Field(None, description="Present when more problems were found than listed "
+                                                  "(a fact file's first 100 are listed).")
 
 
 class Note(BaseModel):

@@ -74,12 +74,14 @@ class ProblemError(Exception):
     """An error to send as problem JSON; raised by handlers and middleware alike."""
 
     def __init__(self, code: str, detail: str, problems: Sequence[dict[str, Any]] = (),
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, omitted: int = 0) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
         self.problems = list(problems)
         self.headers = headers or {}
+        self.omitted = omitted
+        """Problems found beyond those listed (the engine keeps the first 100 of a fact file)."""
 
     @property
     def status(self) -> int:
@@ -113,13 +115,16 @@ def from_library(exc: DoctorError, lang: str) -> ProblemError:
     if code == "engine_error":
         # An engine failure's text is for developers and may quote internals.
         return ProblemError.of(code, lang)
-    return ProblemError(code, in_lang(exc.message, lang), problem_dicts(exc.problems, lang))
+    return ProblemError(code, in_lang(exc.message, lang), problem_dicts(exc.problems, lang), omitted=exc.omitted)
 
 
 def body(error: ProblemError, lang: str) -> dict[str, Any]:
     status, en, ja = CODES[error.code]
-    return {"type": f"urn:backup-doctor:problem:{error.code}", "title": ja if lang == "ja" else en,
+    data = {"type": f"urn:backup-doctor:problem:{error.code}", "title": ja if lang == "ja" else en,
             "status": status, "detail": error.detail, "code": error.code, "problems": error.problems}
+    if error.omitted:
+        data["omitted"] = error.omitted
+    return data
 
 
 def encode(error: ProblemError, lang: str) -> bytes:

@@ -1,0 +1,94 @@
+"""Failures as tool errors a model can correct: every problem, in the request's language."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from mcp import types
+
+from ...engine import DoctorError, FactFile, InputError, Problem, parse_facts
+from ...engine.messages import Msg, in_lang, say
+from ...engine.suggest import closest
+from .tools import LANGS, SCHEMA_URI
+
+RUN_TIMEOUT_S = 60.0
+"""A diagnosis takes milliseconds; one that has not ended after this is answered as an error."""
+
+TEXTS: dict[str, Msg] = {
+    "bad_arguments": Msg("{count} problem(s) in the tool's arguments", "ツールの引数に問題が {count} 件あります"),
+    "fix_facts": Msg(
+        "Correct these fields of `facts` and call the tool again. Leave out what the customer does not know "
+        "(unknown is not false). The fact file's JSON Schema is this tool's `facts` input schema and the "
+        f"resource {SCHEMA_URI}.",
+        "`facts` のこれらの項目を直して、もう一度ツールを呼んでください。お客様が分からない項目は省いてください"
+        f"（不明は false ではありません）。ファクトファイルの JSON Schema は、このツールの入力スキーマ `facts` と"
+        f"リソース {SCHEMA_URI} にあります。"),
+    "fix_arguments": Msg("Call the tool again with these arguments corrected.",
+                         "引数を直して、もう一度ツールを呼んでください。"),
+    "fix_id": Msg("The tool list_rules lists every rule and the ids it concludes.",
+                  "ツール list_rules で、すべてのルールとその結論の id を確認できます。"),
+    "internal": Msg("internal error: the rules failed to run ({detail}). This is a bug in backup-doctor, not a "
+                    "problem with the facts: do not retry with the same facts; tell the helpdesk.",
+                    "内部エラー: ルールを実行できませんでした ({detail})。backup-doctor の不具合で、入力の問題では"
+                    "ありません。同じ内容で再試行せず、ヘルプデスクに伝えてください。"),
+    "timeout": Msg(f"the diagnosis did not end within {RUN_TIMEOUT_S:g} s", f"診断が {RUN_TIMEOUT_S:g} 秒以内に終わりませんでした"),
+}
+
+
+class ToolFailure(Exception):
+    """A failure to answer as a tool error: its text is shown to the model as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def problem_text(exc: DoctorError, lang: str, fix: str) -> str:
+    """The error and *every* problem (``render`` stops at 20, for people), then what to do."""
+    message = in_lang(exc.message, lang)
+    lines = [f"{exc.source}: {message}" if exc.source else message]
+    lines.extend(f"  - {p.render(lang)}" for p in exc.problems)
+    lines.append(in_lang(TEXTS[fix], lang))
+    return "\n".join(lines)
+
+
+def internal_text(detail: str, lang: str) -> str:
+    return in_lang(TEXTS["internal"], lang).format(detail=detail)
+
+
+class Arguments:
+    """A tool call's arguments, checked against the tool's input schema with our own errors."""
+
+    def __init__(self, tool: types.Tool, given: Mapping[str, Any] | None, default_lang: str) -> None:
+        self.values = dict(given or {})
+        props: dict[str, Any] = tool.input_schema.get("properties", {})
+        required: list[str] = tool.input_schema.get("required", [])
+        problems: list[Problem] = []
+        lang = self.values.get("lang")
+        if lang is None:
+            lang = default_lang
+        elif lang not in LANGS:
+            problems.append(Problem("lang", say("not_accepted", value=json.dumps(lang)), ", ".join(LANGS)))
+            lang = default_lang
+        self.lang: str = lang
+        for name in self.values:
+            if name not in props:
+                problems.append(Problem(name, say("unknown_field"), ", ".join(props), closest(name, props)))
+        problems.extend(Problem(name, say("required")) for name in required if self.values.get(name) is None)
+        for name, expected in (("id", str), ("explain", bool)):
+            value = self.values.get(name)
+            if name in props and value is not None and not isinstance(value, expected):
+                problems.append(Problem(name, say("wrong_type_value", value=json.dumps(value))))
+        if problems:
+            count = len(problems)
+            exc = InputError(Msg(TEXTS["bad_arguments"].format(count=count),
+                                 TEXTS["bad_arguments"].ja.format(count=count)), problems, source=tool.name)
+            raise ToolFailure(problem_text(exc, self.lang, "fix_arguments"))
+
+    def facts(self) -> FactFile:
+        try:
+            return parse_facts(self.values["facts"], source="facts")
+        except InputError as exc:
+            raise ToolFailure(problem_text(exc, self.lang, "fix_facts")) from None

@@ -1,0 +1,45 @@
+"""``backup-doctor mcp``: the engine as an MCP server over stdio (see docs/mcp.md).
+
+The server needs the ``mcp`` extra; this module does not import it, so every other
+command (and ``--help``) works without it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..engine import Engine
+from .main import EXIT_INPUT, cli, lang_option, rules_option
+
+_NO_EXTRA = {
+    "en": "Error: the MCP server needs the mcp extra: pip install 'backup-doctor[mcp]'",
+    "ja": "エラー: MCP サーバーには mcp エクストラが必要です: pip install 'backup-doctor[mcp]'",
+}
+
+
+@cli.command("mcp")
+@lang_option
+@rules_option
+def mcp_cmd(lang: str, rules_dirs: tuple[Path, ...]) -> None:
+    """Serve the diagnosis to chatbots over the Model Context Protocol (stdio).
+
+    An MCP client (a desktop assistant, a support bot) starts this command and talks
+    to it over standard input and output. Tools: diagnose, why_not, validate,
+    list_rules, show_rule; all read-only. --lang sets the language of answers to
+    calls that give none. Needs the mcp extra (pip install 'backup-doctor[mcp]');
+    without it, exits 2 with one line saying so.
+    """
+    try:
+        # The SDK itself first: the server's other imports (anyio …) come with it.
+        import mcp  # noqa: F401
+    except ModuleNotFoundError:
+        click.echo(_NO_EXTRA[lang], err=True)
+        sys.exit(EXIT_INPUT)
+    from .chatbot import serve_stdio
+
+    # Built before serving: a bad --rules pack is a one-line error and exit 2, not a
+    # server that fails every call.
+    serve_stdio(Engine(rules_dirs), default_lang=lang)
