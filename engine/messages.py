@@ -130,6 +130,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "files_invalid": ("{bad} of {total} file(s) invalid", "{total} 件中 {bad} 件が不正です"),
     "lines_failed": ("{count} line(s) failed inside the engine; see their error records",
                      "{count} 行がエンジン内で失敗しました。その行のエラーレコードを見てください"),
+    # Output, interrupts and batch input that is not JSON Lines (see docs/guarantees.md).
+    "standard_output": ("standard output", "標準出力"),
+    "output_is_input": ("is the input file too; write the records to another file",
+                        "入力ファイルと同じファイルです。別のファイルに出力してください"),
+    "output_not_writable_kind": ("is neither a regular file, a character device nor a FIFO",
+                                 "通常のファイル・キャラクタデバイス・FIFO のいずれでもありません"),
+    "no_space": ("no space left on the device", "デバイスの空き容量がありません"),
+    "quota": ("disk quota exceeded", "ディスクの割り当て量を超えました"),
+    "io_error": ("input/output error", "入出力エラー"),
+    "file_too_big": ("file too large", "ファイルが大きすぎます"),
+    "read_only": ("read-only file system", "読み取り専用のファイルシステムです"),
+    "permission_denied": ("permission denied", "権限がありません"),
+    "interrupted": ("interrupted", "中断しました"),
+    "batch_interrupted": ("interrupted after {done:,} line(s); {output} was left as it was",
+                          "中断しました: {done:,} 行を処理したところで止めました。{output} は変更していません"),
+    "batch_interrupted_stdout": ("interrupted after {done:,} line(s) written to standard output",
+                                 "中断しました: 標準出力に {done:,} 行を書いたところで止めました"),
+    "not_json_lines": ("line 1 {what}: batch reads JSON Lines, one whole fact file on each line "
+                       "(e.g. jq -c . FILE.json >> INPUT.jsonl)",
+                       "1 行目が{what}: batch は JSON Lines (1 行に 1 件のファクトファイル全体) を読みます "
+                       "(例: jq -c . FILE.json >> INPUT.jsonl)"),
+    "starts_json_array": ("starts a JSON array", "JSON の配列の始まりです"),
+    "starts_pretty_json": ("starts a JSON object that goes on over several lines (pretty-printed)",
+                           "複数行にわたる (整形された) JSON オブジェクトの始まりです"),
+    "no_json_files": ("folder holds no .json files", "フォルダに .json ファイルがありません"),
 }
 
 
@@ -174,3 +199,19 @@ def choices(expected: str) -> Msg:
     if len(names) <= 1:
         return Msg(expected, expected)
     return Msg(expected, "、".join(names) + " のいずれか")
+
+
+_OS_REASONS = {"ENOSPC": "no_space", "EDQUOT": "quota", "EIO": "io_error", "EFBIG": "file_too_big",
+               "EROFS": "read_only", "EACCES": "permission_denied", "EPERM": "permission_denied"}
+
+
+def os_reason(exc: OSError) -> Msg:
+    """Why a read or write failed, in both languages (the system's own English text
+    when the error is not a common one)."""
+    import errno
+
+    key = _OS_REASONS.get(errno.errorcode.get(exc.errno or 0, ""))
+    if key is not None:
+        return say(key)
+    text = exc.strerror or type(exc).__name__
+    return Msg(text, text)
