@@ -27,7 +27,7 @@ import struct
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 _HEADER = struct.Struct("!Q")
@@ -41,7 +41,7 @@ class WorkerDied(Exception):
 
 
 def ordered_map(chunks: Iterable[Any], setup: Callable[..., Handler], setup_args: tuple[Any, ...], *,
-                jobs: int, window: int, ctx: Any) -> Iterator[Any]:
+                jobs: int, window: int, ctx: Any) -> Generator[Any, None, None]:
     """``setup(*setup_args)`` in each of *jobs* worker processes, then the handler it
     returns applied to every chunk; the results come back in the order of *chunks*,
     with at most *window* chunks in flight. *setup* must be a module-level function

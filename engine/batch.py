@@ -23,7 +23,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +112,7 @@ def diagnose_line(engine: Engine, number: int, raw: bytes, lang: str) -> LineRes
 
 
 def diagnose_lines(lines: Iterable[tuple[int, bytes]], *, lang: str = "en", rules: Sequence[str | Path] = (),
-                   jobs: int = 1, engine: Engine | None = None) -> Iterator[LineResult]:
+                   jobs: int = 1, engine: Engine | None = None) -> Generator[LineResult, None, None]:
     """Diagnose numbered lines, yielding one :class:`LineResult` per line, in order.
 
     :param jobs: worker processes; 1 diagnoses in this process (with *engine*, or
