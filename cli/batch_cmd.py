@@ -64,11 +64,14 @@ def batch(input_file: str, output: Path | None, jobs: int, lang: str, rules_dirs
                 lines = signals.held_while_diagnosed(lines)
             with contextlib.closing(diagnose_lines(lines, lang=lang, rules=rules_dirs, jobs=jobs)) as results:
                 for result in results:
-                    signals.deliver()
+                    # Held while the record is written and counted: the line that says how
+                    # many were done is then exact, and no record is cut in half.
+                    signals.holding = True
                     out.write(result.record + b"\n")  # one call per line (a copy of a few KB costs less)
                     summary.add(result)
                     if progress:
                         progress.tick(summary.lines)
+                    signals.deliver()
             if progress:
                 progress.done()
     except (KeyboardInterrupt, _Terminated) as exc:
@@ -87,8 +90,10 @@ class _Terminated(BaseException):
 
 class _Signals:
     """SIGINT and SIGTERM as exceptions, held back while a line is diagnosed in this
-    process (``--jobs 1``): an exception raised inside durable-rules' C code can
-    crash it or be reported as an engine error, so the batch stops between lines."""
+    process (``--jobs 1``: an exception raised inside durable-rules' C code can crash
+    it or be reported as an engine error) and while a record is written, so the batch
+    stops between lines. A second signal while one is held is raised at once: a write
+    blocked on a reader that stopped reading can still be interrupted."""
 
     def __init__(self) -> None:
         self.holding = False
@@ -107,9 +112,10 @@ class _Signals:
                 signal.signal(sig, handler)
 
     def _handler(self, signum: int, frame: object) -> None:
-        if self.holding:
+        if self.holding and self.pending is None:
             self.pending = signum
             return
+        self.pending = None
         self._raise(signum)
 
     @staticmethod
@@ -118,7 +124,7 @@ class _Signals:
 
     def held_while_diagnosed(self, lines: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
         """*lines*, holding signals from the moment a line is handed out until
-        :meth:`deliver` (called when its record comes back). Reading stays
+        :meth:`deliver` (called when its record is written). Reading stays
         interruptible: a batch waiting on standard input still stops."""
         for item in lines:
             self.holding = True
