@@ -16,9 +16,7 @@ A closed pipe (``backup-doctor schema | head``) ends quietly with 1, as click do
 
 from __future__ import annotations
 
-import codecs
 import errno
-import io
 import json
 import locale
 import os
@@ -34,6 +32,7 @@ from ..engine.errors import DoctorError, EngineError, InputError, RulePackError
 from ..engine.loader import load_facts
 from ..engine.messages import in_lang, os_reason, say, say_in
 from .render import render
+from .stdio import StdoutError, own_stdout, silence_stdout
 from .usage import lang_in_args, localised
 
 EXIT_OK, EXIT_FAILED_CHECK, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT = 0, 1, 2, 3, 4
@@ -88,7 +87,7 @@ class DoctorGroup(click.Group):
         return ctx
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        _own_stdout()
+        own_stdout()
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -106,11 +105,11 @@ class DoctorGroup(click.Group):
             interrupted(say("interrupted"), ctx.meta.get("lang") or lang)
         except OSError as exc:
             if exc.errno == errno.EPIPE:
-                _silence_stdout()
+                silence_stdout()
                 sys.exit(EXIT_BROKEN_PIPE)
             if ctx.meta.get("debug") or not isinstance(exc, StdoutError):
                 raise
-            _silence_stdout()
+            silence_stdout()
             lang = ctx.meta.get("lang") or lang
             fail(OutputError(say("cannot_write", reason=os_reason(exc)), source=say_in(lang, "standard_output")),
                  lang)
@@ -130,77 +129,6 @@ def interrupted(message: str, lang: str, code: int = EXIT_INTERRUPTED) -> None:
     # "\n" first: the terminal has echoed ^C where the cursor was.
     click.echo("\n" + in_lang(message, lang) if sys.stderr.isatty() else in_lang(message, lang), err=True)
     sys.exit(code)
-
-
-class StdoutError(OSError):
-    """Writing standard output failed (raised by the stream :func:`_own_stdout` sets up)."""
-
-
-class _StdoutFile(io.RawIOBase):
-    # Python's own stdout raises a bare OSError that says nothing of where it came
-    # from; this one says "standard output", so a full disk under `> out.txt` is told
-    # apart from any other OSError.
-    def __init__(self, fd: int) -> None:
-        super().__init__()
-        self._fd = fd
-
-    def fileno(self) -> int:
-        return self._fd
-
-    def writable(self) -> bool:
-        return True
-
-    def isatty(self) -> bool:
-        return os.isatty(self._fd)
-
-    def write(self, data: Any) -> int:
-        try:
-            return os.write(self._fd, data)
-        except BlockingIOError:
-            raise
-        except OSError as exc:
-            raise StdoutError(exc.errno, exc.strerror) from None
-
-    def close(self) -> None:
-        # Closing sys.stdout must not close file descriptor 1 from under the process.
-        super().close()
-
-
-def _own_stdout() -> None:
-    """Put :class:`_StdoutFile` under ``sys.stdout`` (the real one only: a test runner's
-    capture is left alone), and make characters the output encoding lacks print as "?".
-
-    Under a locale such as ja_JP.eucJP or ja_JP.SJIS (or PYTHONIOENCODING=shift_jis), a
-    character the encoding lacks ("—", "①", a ticket's emoji) would otherwise stop the
-    report with a traceback.
-    """
-    stream = sys.stdout
-    if stream is None or stream is not sys.__stdout__ or not isinstance(stream, io.TextIOWrapper):
-        return
-    encoding = stream.encoding
-    utf8 = codecs.lookup(encoding).name == "utf-8"
-    try:
-        fd = stream.fileno()
-        stream.flush()
-    except (OSError, ValueError):
-        return
-    raw = _StdoutFile(fd)
-    sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding,
-                                  errors=stream.errors if utf8 else "replace",
-                                  line_buffering=stream.line_buffering, write_through=stream.write_through)
-
-
-def _silence_stdout() -> None:
-    # What is left in the buffer would be flushed at exit and fail again, with a
-    # traceback Python prints itself: standard output is pointed at /dev/null.
-    try:
-        fd = sys.stdout.fileno()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, fd)
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        # Not a real file (a test runner's buffer): drop what it holds instead.
-        pass
 
 
 def _resolve_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
