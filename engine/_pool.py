@@ -122,11 +122,16 @@ def _pump(chunks: Iterator[Any], workers: list[_Worker], window: int) -> Iterato
             sel.register(w.fd, selectors.EVENT_READ, w)
         while True:
             while more and len(order) < window:
+                # At most two chunks queued per worker: one it works on, one ready for
+                # when it is done. A worker the system stalls then holds back little
+                # that another could have done; the window is for putting results in order.
+                worker = min(workers, key=lambda w: w.in_flight)
+                if worker.in_flight >= _PER_WORKER:
+                    break
                 chunk = next(chunks, _END)
                 if chunk is _END:
                     more = False
                     break
-                worker = min(workers, key=lambda w: w.in_flight)
                 worker.send(chunk)
                 order.append(worker)
             if not order:
@@ -147,6 +152,7 @@ def _pump(chunks: Iterator[Any], workers: list[_Worker], window: int) -> Iterato
 
 
 _END = object()
+_PER_WORKER = 2
 
 
 def _stop(workers: list[_Worker], *, graceful: bool) -> None:
