@@ -106,6 +106,36 @@ def test_o_onto_a_character_device_writes_through_and_never_replaces_it(jsonl: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "in.jsonl", "null"]
 
 
+@as_root
+def test_o_onto_a_block_device_is_refused_and_left_alone(jsonl: Path, tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    os.mknod(disk, stat.S_IFBLK | 0o600, os.makedev(7, 200))  # a loop device number; never opened
+    result = run(["batch", str(jsonl), "-o", str(disk), "--lang", "ja"], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.decode("utf-8").splitlines() == [
+        f"エラー: {disk}: 通常のファイル・キャラクタデバイス・FIFO のいずれでもありません"]
+    assert stat.S_ISBLK(disk.lstat().st_mode)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="sets a resource limit in the child")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_o_that_cannot_grow_is_one_line_and_leaves_the_old_file(jsonl: Path, tmp_path: Path, jobs: str) -> None:
+    # A file-size limit makes every write past 200 kB fail (EFBIG), as a full disk does.
+    import resource
+
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(jsonl.read_bytes() * 100)
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    result = subprocess.run([*CLI, "batch", str(big), "-o", str(out), "--jobs", jobs, "--lang", "ja"], cwd=tmp_path,
+                            capture_output=True, timeout=WAIT, check=False,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000)))
+    assert result.returncode == 4
+    assert result.stderr.decode("utf-8").splitlines() == [f"エラー: {out}: 書き込めません: ファイルが大きすぎます"]
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl", "in.jsonl", "out.jsonl"]
+
+
 @pytest.mark.parametrize("how", ["same path", "symlink", "hard link", "standard input"])
 def test_o_naming_the_input_is_refused_before_reading(jsonl: Path, tmp_path: Path, how: str) -> None:
     before = jsonl.read_bytes()
