@@ -144,9 +144,10 @@ def read_lines(stream: IO[bytes], *, on_bytes: Callable[[int], None] | None = No
         if on_bytes is not None:
             on_bytes(len(raw))
         number += 1
-        if number == 1:
+        cut = len(raw) == limit and not raw.endswith(b"\n")
+        if number == 1 and not cut:  # a cut line gets its "too large" record instead
             _refuse_json_document(raw)
-        if len(raw) == limit and not raw.endswith(b"\n"):
+        if cut:
             while True:  # skip the rest of the over-long line
                 rest = stream.readline(limit)
                 if on_bytes is not None:
