@@ -1,4 +1,4 @@
-"""Worker processes for ``batch --jobs N``: results in input order, no thread, no orphan.
+"""Worker processes for ``batch --jobs N``: results in input order, no orphan, no hang.
 
 concurrent.futures' process pool was measured to hang on Ctrl-C to the process group
 (its management thread, workers that took the SIGINT too) and to leave its workers
@@ -9,8 +9,9 @@ own, which only the parent holds the other end of:
 * workers ignore SIGINT (Ctrl-C is the parent's to handle) and, on Linux, ask the
   kernel to kill them when the parent dies (``PR_SET_PDEATHSIG``); an idle worker
   also sees its socket close;
-* the parent drives every socket from one ``select`` loop without blocking on any of
-  them, so a worker busy sending results never waits on a parent busy sending work;
+* the parent runs no thread: it drives every socket from one ``select`` loop without
+  blocking on any of them, so a worker busy sending results never waits on a parent
+  busy sending work, and a Ctrl-C is always taken in the loop that can clean up;
 * whatever ends the loop (the end of the input, an exception, an interrupt, the
   consumer closing the generator), the workers are stopped and reaped before it
   returns: killed at once unless the run finished normally.
