@@ -22,22 +22,19 @@ import io
 import json
 import os
 import sys
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, Any, Literal
 
 from .errors import DoctorError, EngineError, FactSchemaError, InputError
 from .loader import MAX_FACT_FILE_BYTES
 from .messages import in_lang, say
 from .runner import Engine
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
-# multiprocessing, concurrent.futures and tempfile are imported where they are used:
+# multiprocessing and tempfile are imported where they are used:
 # `backup-doctor diagnose` loads this module with the CLI and should not pay for them.
 
 Status = Literal["diagnosed", "invalid", "failed"]
@@ -115,7 +112,7 @@ def diagnose_line(engine: Engine, number: int, raw: bytes, lang: str) -> LineRes
 
 
 def diagnose_lines(lines: Iterable[tuple[int, bytes]], *, lang: str = "en", rules: Sequence[str | Path] = (),
-                   jobs: int = 1, engine: Engine | None = None) -> Iterator[LineResult]:
+                   jobs: int = 1, engine: Engine | None = None) -> Generator[LineResult, None, None]:
     """Diagnose numbered lines, yielding one :class:`LineResult` per line, in order.
 
     :param jobs: worker processes; 1 diagnoses in this process (with *engine*, or
@@ -147,7 +144,10 @@ def read_lines(stream: IO[bytes], *, on_bytes: Callable[[int], None] | None = No
         if on_bytes is not None:
             on_bytes(len(raw))
         number += 1
-        if len(raw) == limit and not raw.endswith(b"\n"):
+        cut = len(raw) == limit and not raw.endswith(b"\n")
+        if number == 1 and not cut:  # a cut line gets its "too large" record instead
+            _refuse_json_document(raw)
+        if cut:
             while True:  # skip the rest of the over-long line
                 rest = stream.readline(limit)
                 if on_bytes is not None:
@@ -155,6 +155,30 @@ def read_lines(stream: IO[bytes], *, on_bytes: Callable[[int], None] | None = No
                 if not rest or rest.endswith(b"\n"):
                     break
         yield number, raw
+
+
+def _refuse_json_document(first: bytes) -> None:
+    # A pretty-printed fact file, or an array of them, read as JSON Lines makes every
+    # line an error record: a run that "succeeds" with nothing diagnosed. Said once,
+    # before any line is diagnosed.
+    body = first.strip()
+    if body.startswith(b"["):
+        what = "starts_json_array"
+    elif body.startswith(b"{") and _incomplete_json(body):
+        what = "starts_pretty_json"
+    else:
+        return
+    raise InputError(say("not_json_lines", what=say(what)))
+
+
+def _incomplete_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(exc.doc.rstrip())  # the line ended where the object goes on
+    except (ValueError, RecursionError):
+        return False
+    return False
 
 
 @contextmanager
@@ -175,15 +199,50 @@ def atomic_output(path: str | Path) -> Iterator[IO[str]]:
 
 @contextmanager
 def atomic_binary_output(path: str | Path) -> Iterator[IO[bytes]]:
-    """:func:`atomic_output` for bytes (``LineResult.record``)."""
+    """:func:`atomic_output` for bytes (``LineResult.record``), and what ``batch -o`` does.
+
+    * A regular file or a new path: a temporary file beside it, renamed over it when
+      the block ends well; an existing file keeps its permissions (and, where this
+      process may set them, its owner and group).
+    * A symbolic link: the same, onto the file it names; the link stays.
+    * A character device or a FIFO (``/dev/null``, ``/dev/stdout``, a pipe from the
+      shell's ``>(…)``): written straight through, as the shell's ``>`` does; it is
+      never replaced by a regular file.
+    * Anything else (a block device, a socket): :class:`InputError`, before anything
+      is written.
+    """
+    import stat
+
+    try:
+        st: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        # No O_CREAT: should the node vanish meanwhile, nothing is made in its place.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CLOEXEC), "wb", buffering=_WRITE_BUFFER) as fh:
+            yield fh
+        return
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise InputError(say("output_not_writable_kind"), source=str(path))
+    yield from _replace_atomically(Path(os.path.realpath(path)), st)
+
+
+def _replace_atomically(target: Path, old: os.stat_result | None) -> Iterator[IO[bytes]]:
     import tempfile
 
-    target = Path(path)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        # mkstemp makes the file private (0600); the output should get the mode any
-        # new file would get.
-        os.chmod(tmp, 0o666 & ~_umask())
+        # mkstemp makes the file private (0600): the output gets the mode the file it
+        # replaces had, else the one any new file would get.
+        if old is not None:
+            os.chmod(tmp, old.st_mode & 0o7777)
+            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+                try:
+                    os.chown(tmp, old.st_uid, old.st_gid)
+                except PermissionError:
+                    pass
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
         # A 1 MiB buffer: a batch writes some 9 KB per line, and with the default 8 KiB
         # buffer every line was a system call, in a process that shares its core.
         with os.fdopen(fd, "wb", buffering=_WRITE_BUFFER) as fh:
@@ -250,18 +309,13 @@ def _ticket_of(body: bytes) -> str | None:
 
 # --------------------------------------------------------------------------- processes
 
-_worker_engine: Engine | None = None
-_worker_lang = "en"
 
+def _worker_setup(rules: tuple[str, ...], lang: str) -> Callable[[list[tuple[int, bytes]]], list[LineResult]]:
+    engine = Engine(rules)
 
-def _init_worker(rules: tuple[str, ...], lang: str) -> None:
-    global _worker_engine, _worker_lang
-    _worker_engine, _worker_lang = Engine(rules), lang
-
-
-def _work(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
-    assert _worker_engine is not None
-    return [diagnose_line(_worker_engine, n, raw, _worker_lang) for n, raw in chunk]
+    def work(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
+        return [diagnose_line(engine, n, raw, lang) for n, raw in chunk]
+    return work
 
 
 def _chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
@@ -281,8 +335,7 @@ def _context() -> Any:
     # Forking a process that has threads can deadlock a child on a lock another thread
     # held, so with threads about (a host application embedding us) workers come from
     # forkserver: a clean single-threaded server that has imported the engine. Spawn
-    # where the platform has neither. ProcessPoolExecutor starts every fork worker
-    # before its own management thread. Linux only: on macOS system libraries are not
+    # where the platform has neither. Linux only: on macOS system libraries are not
     # fork-safe, which is why Python itself stopped forking there.
     import multiprocessing
     import threading
@@ -298,26 +351,16 @@ def _context() -> Any:
 
 
 def _parallel(lines: Iterable[tuple[int, bytes]], lang: str, rules: tuple[str, ...], jobs: int) -> Iterator[LineResult]:
-    # A bounded window of chunks in flight keeps memory flat on huge inputs (Pool.imap
-    # would read the whole input ahead) while results still come back in order.
-    # ProcessPoolExecutor rather than Pool: a worker that dies makes it raise instead
-    # of waiting forever.
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    # A bounded window of chunks in flight keeps memory flat on huge inputs while
+    # results still come back in order; see _pool for how interrupts are handled.
+    from ._pool import WorkerDied, ordered_map
 
-    window = jobs * 4
-    with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
-                             initargs=(rules, lang)) as pool:
-        pending: deque[Future[list[LineResult]]] = deque()
-        try:
-            for chunk in _chunks(lines, CHUNK_LINES):
-                pending.append(pool.submit(_work, chunk))
-                if len(pending) >= window:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        except BrokenProcessPool as exc:
-            raise EngineError("a batch worker process died; run with --jobs 1 to find the line") from exc
-        finally:
-            for future in pending:
-                future.cancel()
+    results = ordered_map(_chunks(lines, CHUNK_LINES), _worker_setup, (rules, lang), jobs=jobs,
+                          window=jobs * 4, ctx=_context())
+    try:
+        for chunk in results:
+            yield from chunk
+    except WorkerDied as exc:
+        raise EngineError("a batch worker process died; run with --jobs 1 to find the line") from exc
+    finally:
+        results.close()  # stops the workers now, whatever ended the loop
