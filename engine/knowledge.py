@@ -49,6 +49,9 @@ class Message:
     id: str
     shown: dict[str, str]
     phrases: tuple[str, ...]
+    exact: tuple[str, ...] = ()
+    """Folded texts that identify the message only as the whole pasted text (a bare
+    「待機中」 / "Waiting…", which inside a longer text could mean anything)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ class Knowledge:
         norm = normalise_text(stripped)
         if not norm:
             return ()
-        return tuple(m.id for m in self.messages.values() if any(p in norm for p in m.phrases))
+        return tuple(m.id for m in self.messages.values()
+                     if norm in m.exact or any(p in norm for p in m.phrases))
 
     def smallest_plan(self, region: str, need_gb: float) -> Plan | None:
         """The cheapest plan in *region* that holds *need_gb*, or None when none does."""
@@ -109,7 +113,7 @@ _GENERATION = [
 ]
 
 _KATAKANA = {"アイフォーン": "iphone", "アイフォン": "iphone", "プロ": "pro", "マックス": "max", "ミニ": "mini",
-             "プラス": "plus", "エアー": "air", "エア": "air", "第一": "第1", "第二": "第2", "第三": "第3"}
+             "プラス": "plus", "エアー": "air", "エア": "air", "デュオ": "duo", "フォールド": "fold", "第一": "第1", "第二": "第2", "第三": "第3"}
 """Words a Japanese customer may type in katakana or kanji numerals, with the key's spelling."""
 
 
@@ -153,7 +157,8 @@ def load_knowledge() -> Knowledge:
         for code, r in plans["regions"].items()
     }
     msgs = {
-        mid: Message(mid, m["shown"], tuple(normalise_text(p) for p in m["phrases"]))
+        mid: Message(mid, m["shown"], tuple(normalise_text(p) for p in m["phrases"]),
+                     tuple(normalise_text(p) for p in m.get("exact", ())))
         for mid, m in messages["messages"].items()
     }
     as_of = max(str(d["as_of"]) for d in (ios, models, plans, messages, estimate))

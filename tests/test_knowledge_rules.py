@@ -119,6 +119,15 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-fix-system-error", {"symptoms": {"messages": ["enable-backup-problem"]}},
      {"symptoms": {"messages": ["enable-backup-problem"]}, "account": {"signed_in": False}}),
     ("R-fix-restart-corrupt", {"symptoms": {"messages": ["backup-corrupt-or-incompatible"]}}, {"symptoms": {"messages": []}}),
+    ("R-not-backed-up-message",
+     {"goal": "backup", "account": {"icloud_backup_on": True}, "symptoms": {"messages": ["iPhone Not Backed Up"]}},
+     {"goal": "backup", "account": {"icloud_backup_on": False}, "symptoms": {"messages": ["iPhone Not Backed Up"]}}),
+    ("R-apps-waiting-message", {"goal": "restore", "symptoms": {"messages": ["待機中"]}},
+     {"goal": "backup", "symptoms": {"messages": ["待機中"]}}),
+    ("R-apps-waiting-message", {"goal": "migrate", "symptoms": {"messages": ["Waiting…"]}},
+     {"goal": "migrate", "symptoms": {"messages": ["Waiting…"], "apps_waiting_hours": 1}}),
+    ("R-restore-incomplete-message", {"goal": "restore", "symptoms": {"messages": ["復元を完了できませんでした"]}},
+     {"goal": "backup", "symptoms": {"messages": ["復元を完了できませんでした"]}}),
     ("R-auto-backup-not-running", {"goal": "backup", "symptoms": {"auto_backup_not_running": True}},
      {"goal": "backup", "symptoms": {"auto_backup_not_running": True}, "account": {"icloud_backup_on": False}}),
     # Apple may delete a backup after 180 days
@@ -194,13 +203,25 @@ def test_every_builtin_rule_has_a_boundary_row(engine: Engine) -> None:
     ("iPhone 15 Pro Max 256GB", "iphone-15"),
     ("iPhone Xs Max", "iphone-xs"),
     ("iPhone SE (1st generation)", "iphone-se-1"),
+    # released 2026 (docs/knowledge.md §iOS versions and device ceilings)
+    ("iPhone 17e", "iphone-17"),
+    ("iPhone 17 e", "iphone-17"),
+    ("iPhone Air", "iphone-17"),
+    ("iPhone 18 Pro", "iphone-18"),
+    ("iPhone 18 Pro Max 1TB", "iphone-18"),
+    ("アイフォーン18プロマックス", "iphone-18"),
+    ("iPhone Duo", "iphone-18"),
+    ("アイフォン デュオ", "iphone-18"),
+    ("iPhone Fold", "iphone-18"),
 ])
 def test_model_names_as_typed(typed: str, family: str) -> None:
     found = load_knowledge().family(typed)
     assert found is not None and found.id == family, model_key(typed)
 
 
-@pytest.mark.parametrize("typed", ["iPhone", "iPhone SE", "Galaxy S24", "iPhone 99"])
+# Not released in 2026: a standard iPhone 18, an 18e, an Air 2 (expected 2027).
+@pytest.mark.parametrize("typed", ["iPhone", "iPhone SE", "Galaxy S24", "iPhone 99", "iPhone 18", "iPhone 18e",
+                                   "iPhone Air 2"])
 def test_ambiguous_or_unknown_models_are_not_guessed(typed: str) -> None:
     assert load_knowledge().family(typed) is None
 
@@ -244,6 +265,25 @@ def test_force_restart_for_an_unknown_model_lists_every_family(engine: Engine) -
     ("There was a problem enabling iCloud Backup.", "enable-backup-problem"),
     ("iCloudバックアップは構成プロファイルによって無効にされています", "restricted-by-profile"),
     ("last-backup-incomplete", "last-backup-incomplete"),
+    # issue 14: what customers paste most
+    ("このiPhoneをバックアップするための十分なiCloudストレージがありません", "not-enough-storage"),
+    ("There is not enough iCloud storage available to back up this iPhone.", "not-enough-storage"),
+    ("このiPhoneをバックアップするのに十分なiCloudの空き容量がありません。", "not-enough-storage"),
+    ("iPhoneのバックアップを作成できません", "backup-failed"),
+    ("Cannot Back Up iPhone", "backup-failed"),
+    ("iPhoneがバックアップされていません", "not-backed-up"),
+    ("iPhoneのバックアップ未作成", "not-backed-up"),
+    ("このiPhoneは過去2週間バックアップが作成されていません。", "not-backed-up"),
+    ("iPhone Not Backed Up", "not-backed-up"),
+    ("This iPhone hasn't been backed up in 3 weeks.", "not-backed-up"),
+    ("待機中", "apps-waiting"),
+    ("待機中…", "apps-waiting"),
+    ("Waiting…", "apps-waiting"),
+    ("Appが待機中のまま", "apps-waiting"),
+    ("apps are waiting", "apps-waiting"),
+    ("復元を完了できませんでした", "restore-incomplete"),
+    ("The restore could not be completed.", "restore-incomplete"),
+    ("Cannot Restore Backup", "restore-incomplete"),
 ])
 def test_on_screen_messages_are_recognised(text: str, message_id: str) -> None:
     assert message_id in load_knowledge().recognise(text)
@@ -251,6 +291,21 @@ def test_on_screen_messages_are_recognised(text: str, message_id: str) -> None:
 
 def test_phone_storage_is_not_mistaken_for_icloud_storage() -> None:
     assert load_knowledge().recognise("iPhoneのストレージが不足しています") == []
+
+
+@pytest.mark.parametrize("text", ["waiting for Wi-Fi", "バックアップの待機中に電源が切れた", "Restore in progress"])
+def test_a_bare_waiting_inside_other_words_is_not_apps_waiting(text: str) -> None:
+    assert "apps-waiting" not in load_knowledge().recognise(text)
+
+
+@pytest.mark.parametrize("text", ["iPhoneのバックアップ未作成", "iPhone Not Backed Up", "復元を完了できませんでした",
+                                  "The restore could not be completed.", "待機中", "Waiting…"])
+def test_messages_that_name_no_cause_never_make_an_internal_error(engine: Engine, text: str) -> None:
+    for goal in ("backup", "migrate", "restore"):
+        report = run(engine, {"goal": goal, "account": {"icloud_backup_on": True},
+                              "symptoms": {"messages": [text]}})
+        assert "system-error" not in ids(report), (goal, text)
+        assert report.unrecognised_messages == []
 
 
 def test_unrecognised_text_is_kept(engine: Engine) -> None:
