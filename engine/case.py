@@ -16,11 +16,11 @@ from functools import lru_cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from ..facts.models import Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms, Target
-from .fields import KNOWN_USES, Encoder
+from .fields import KNOWN_USES, USE_ALIASES, Encoder
 from .knowledge import Knowledge, normalise_text
 
-_USE_KEYS = {normalise_text(k): k for k in KNOWN_USES}
-"""Folded spelling -> known use ("Apple Pay", "apple-pay" -> apple_pay), built once."""
+_USE_KEYS = {normalise_text(k): k for k in KNOWN_USES} | {normalise_text(a): k for a, k in USE_ALIASES.items()}
+"""Folded spelling -> known use ("Apple Pay", "apple-pay" -> apple_pay; "スイカ" -> suica), built once."""
 
 
 def _is_scalar(annotation: Any) -> bool:
@@ -142,6 +142,7 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
             for mid in ids:
                 v[f"messages.{mid}"] = True
     if facts.uses is not None:
+        v["uses_given"] = True
         for use in facts.uses:
             key = _known_use(use)
             if key is not None:

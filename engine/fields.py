@@ -141,6 +141,10 @@ _DERIVED = [
     FieldSpec("target.ios_major", "number", sources=("target.ios",), doc="major version of target.ios"),
     FieldSpec("backup.last_backup_ios_major", "number", sources=("backup.last_backup_ios",),
               doc="major version of backup.last_backup_ios"),
+    # The uses.<name> flags are only ever true, so "uses: []" and an absent list look
+    # alike through them; this tells the two apart (caveats differ: issue 14).
+    FieldSpec("uses_given", "bool", sources=("uses",),
+              doc="true when the fact file lists what the customer uses, even an empty list"),
 ]
 
 
@@ -190,10 +194,20 @@ FLAG_SOURCES = {"messages": "symptoms.messages", "uses": "uses"}
 
 KNOWN_USES = (
     "line", "whatsapp", "wechat", "kakaotalk", "signal", "telegram", "apple_pay", "suica", "pasmo",
-    "face_id", "touch_id", "gmail", "google_drive", "google_photos", "outlook", "onedrive", "dropbox",
-    "apple_watch", "health", "games", "icloud_drive", "two_factor_app", "banking_app", "voicemail",
+    "icoca", "transit_card", "face_id", "touch_id", "gmail", "google_drive", "google_photos", "outlook",
+    "onedrive", "dropbox", "apple_watch", "health", "games", "icloud_drive", "two_factor_app",
+    "authenticator_app", "banking_app", "voicemail",
 )
 """Values of ``uses`` that rules may test; other values are kept and reported as unrecognised."""
+
+USE_ALIASES = {
+    "google_authenticator": "authenticator_app", "microsoft_authenticator": "authenticator_app",
+    "authenticator": "authenticator_app", "認証アプリ": "authenticator_app", "credit_card": "apple_pay",
+    "transit": "transit_card", "交通系ic": "transit_card", "モバイルsuica": "suica", "スイカ": "suica",
+    "パスモ": "pasmo", "イコカ": "icoca", "ライン": "line", "ゲーム": "games", "game": "games",
+    "銀行アプリ": "banking_app", "bank": "banking_app", "bank_app": "banking_app",
+}
+"""Other spellings customers use for a known value (folded like the values themselves)."""
 
 
 def build_registry(message_ids: tuple[str, ...]) -> FieldRegistry:
