@@ -192,25 +192,9 @@ class FieldRegistry:
 FLAG_SOURCES = {"messages": "symptoms.messages", "uses": "uses"}
 """The fact-file list behind each group of flags."""
 
-KNOWN_USES = (
-    "line", "whatsapp", "wechat", "kakaotalk", "signal", "telegram", "apple_pay", "suica", "pasmo",
-    "icoca", "transit_card", "face_id", "touch_id", "gmail", "google_drive", "google_photos", "outlook",
-    "onedrive", "dropbox", "apple_watch", "health", "games", "icloud_drive", "two_factor_app",
-    "authenticator_app", "banking_app", "voicemail",
-)
-"""Values of ``uses`` that rules may test; other values are kept and reported as unrecognised."""
-
-USE_ALIASES = {
-    "google_authenticator": "authenticator_app", "microsoft_authenticator": "authenticator_app",
-    "authenticator": "authenticator_app", "認証アプリ": "authenticator_app", "credit_card": "apple_pay",
-    "transit": "transit_card", "交通系ic": "transit_card", "モバイルsuica": "suica", "スイカ": "suica",
-    "パスモ": "pasmo", "イコカ": "icoca", "ライン": "line", "ゲーム": "games", "game": "games",
-    "銀行アプリ": "banking_app", "bank": "banking_app", "bank_app": "banking_app",
-}
-"""Other spellings customers use for a known value (folded like the values themselves)."""
-
-
-def build_registry(message_ids: tuple[str, ...]) -> FieldRegistry:
+def build_registry(message_ids: tuple[str, ...], use_ids: tuple[str, ...]) -> FieldRegistry:
+    """The paths rules may test; the flags are the known message ids and ``uses`` values
+    (``rules/knowledge/messages.yaml`` and ``uses.yaml``)."""
     fields = _input_fields()
     fields.update({f.path: f for f in _DERIVED})
-    return FieldRegistry(fields, {"messages": message_ids, "uses": KNOWN_USES})
+    return FieldRegistry(fields, {"messages": message_ids, "uses": use_ids})

@@ -6,6 +6,7 @@ own even when another rule reaches the same conclusion.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -306,6 +307,27 @@ def test_force_restart_for_an_unknown_model_lists_every_family(engine: Engine) -
 ])
 def test_on_screen_messages_are_recognised(text: str, message_id: str) -> None:
     assert message_id in load_knowledge().recognise(text)
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("Apple Pay", "apple_pay"), ("モバイルSuica", "suica"), ("ＰＡＳＭＯ", "pasmo"), ("Google Authenticator", "authenticator_app"),
+    ("銀行アプリ", "banking_app"), ("two_factor_app", "two_factor_app"), ("ゲーム", "games"),
+])
+def test_uses_as_customers_spell_them(typed: str, value: str) -> None:
+    assert load_knowledge().use(typed) == value
+
+
+def test_every_uses_value_is_documented_with_labels_in_both_languages() -> None:
+    facts_doc = (Path(__file__).resolve().parent.parent / "docs" / "facts.md").read_text("utf-8")
+    for value, label in load_knowledge().uses.items():
+        assert f"`{value}`" in facts_doc, value
+        assert label["en"].strip() and label["ja"].strip(), value
+
+
+def test_an_unknown_use_is_kept_and_reported(engine: Engine) -> None:
+    report = run(engine, {"goal": "migrate", "uses": ["Instagram", "Suica"]})
+    assert report.unrecognised_uses == ["Instagram"]
+    assert "transit-card-transfer" in ids(report)
 
 
 def test_phone_storage_is_not_mistaken_for_icloud_storage() -> None:
