@@ -18,6 +18,7 @@ the GIL, so threads cannot use a second core); each worker builds its own
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -228,33 +229,73 @@ def atomic_binary_output(path: str | Path) -> Iterator[IO[bytes]]:
 
 
 def _replace_atomically(target: Path, old: os.stat_result | None) -> Iterator[IO[bytes]]:
-    import tempfile
+    fd = _unnamed_file(target.parent)
+    tmp: Path | None = None
+    if fd is None:  # no O_TMPFILE here: a named file, which only a SIGKILL can leave behind
+        import tempfile
 
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        tmp = Path(name)
     try:
-        # mkstemp makes the file private (0600): the output gets the mode the file it
-        # replaces had, else the one any new file would get.
-        if old is not None:
-            os.chmod(tmp, old.st_mode & 0o7777)
-            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-                try:
-                    os.chown(tmp, old.st_uid, old.st_gid)
-                except PermissionError:
-                    pass
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
         # A 1 MiB buffer: a batch writes some 9 KB per line, and with the default 8 KiB
         # buffer every line was a system call, in a process that shares its core.
         with os.fdopen(fd, "wb", buffering=_WRITE_BUFFER) as fh:
+            _take_mode(fh.fileno(), old)
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+            if tmp is None:
+                # The unnamed file gets a name only now, for the moment of the rename.
+                tmp = target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp"
+                _name(fh.fileno(), tmp)
         os.replace(tmp, target)
     except BaseException:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        raise
+
+
+def _name(fd: int, path: Path) -> None:
+    # linkat(AT_SYMLINK_FOLLOW) of /proc/self/fd/N is how an O_TMPFILE file gets a name;
+    # os.link() calls plain link() unless a dir_fd is given, and link() does not follow
+    # the /proc link (EXDEV), hence the descriptor of /proc/self.
+    proc = os.open("/proc/self", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.link(f"fd/{fd}", path, src_dir_fd=proc, follow_symlinks=True)
+    finally:
+        os.close(proc)
+
+
+def _take_mode(fd: int, old: os.stat_result | None) -> None:
+    # The output gets the mode the file it replaces had (and, where this process may
+    # set them, its owner and group), else the one any new file would get: a temporary
+    # file starts private (0600).
+    if old is None:
+        os.fchmod(fd, 0o666 & ~_umask())
+        return
+    os.fchmod(fd, old.st_mode & 0o7777)
+    if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
+            os.fchown(fd, old.st_uid, old.st_gid)
+        except PermissionError:
             pass
+
+
+def _unnamed_file(folder: Path) -> int | None:
+    """A file in *folder* with no name (Linux's ``O_TMPFILE``), or None where the system
+    or the filesystem cannot make one. Should the process be killed (even by SIGKILL),
+    the kernel frees it: nothing is ever left beside the output."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return None
         raise
 
 

@@ -187,8 +187,12 @@ def test_lone_surrogates_get_an_error_record_not_a_crash(runner: CliRunner, tmp_
     assert second["ticket"] == "HD-1" and "report" in second
 
 
+@pytest.mark.parametrize("unnamed", [True, False], ids=["o_tmpfile", "named-temporary-file"])
 @pytest.mark.parametrize("binary", [False, True])
-def test_atomic_output_replaces_the_file_only_when_the_block_ends_well(tmp_path: Path, binary: bool) -> None:
+def test_atomic_output_replaces_the_file_only_when_the_block_ends_well(
+        tmp_path: Path, binary: bool, unnamed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not unnamed:  # a system or filesystem without O_TMPFILE
+        monkeypatch.setattr(batch_mod, "_unnamed_file", lambda folder: None)
     out = tmp_path / "reports.jsonl"
     out.write_text("old\n", encoding="utf-8")
     opener = batch_mod.atomic_binary_output if binary else batch_mod.atomic_output

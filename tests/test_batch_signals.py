@@ -70,8 +70,24 @@ def _temp_files(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(".out.jsonl.")]
 
 
-def _writing(folder: Path) -> bool:
-    return any(p.stat().st_size > 0 for p in _temp_files(folder) if p.exists())
+def _writing(pid: int, folder: Path) -> bool:
+    """Whether the batch *pid* has written records into its output file in *folder*.
+
+    The file has no name until the batch ends (Linux's O_TMPFILE, shown in /proc as
+    "folder/#inode (deleted)"); where the system cannot make one, it is a hidden
+    ``.out.jsonl.*.tmp``. Either way it is found among the process's open files.
+    """
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(fd).startswith(f"{folder}/") and os.stat(fd).st_size > 0:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _alive_in_group(pgid: int) -> list[int]:
@@ -99,7 +115,7 @@ def test_a_signal_stops_the_batch_cleanly(big_input: Path, tmp_path: Path, start
     out = tmp_path / "out.jsonl"
     out.write_text("yesterday's complete output\n", encoding="utf-8")
     p = _start(started, ["batch", str(big_input), "-o", str(out), "--jobs", jobs, "--lang", "ja"], tmp_path)
-    _wait_for(lambda: _writing(tmp_path), "the first records")
+    _wait_for(lambda: _writing(p.pid, tmp_path), "the first records")
     if to_group:
         os.killpg(p.pid, signum)
     else:
@@ -138,11 +154,14 @@ def test_ctrl_c_on_standard_output_says_how_many_records_were_written(
 def test_workers_exit_when_the_batch_is_killed(big_input: Path, tmp_path: Path,
                                                started: list[subprocess.Popen[bytes]]) -> None:
     p = _start(started, ["batch", str(big_input), "-o", str(tmp_path / "out.jsonl"), "--jobs", "2"], tmp_path)
-    _wait_for(lambda: _writing(tmp_path), "the first records")
+    _wait_for(lambda: _writing(p.pid, tmp_path), "the first records")
     workers = [pid for pid in _alive_in_group(p.pid) if pid != p.pid]
     assert len(workers) == 2
     p.kill()
     _wait_for(lambda: _alive_in_group(p.pid) == [], "the workers to exit after their parent was killed")
+    # Nothing can run on SIGKILL: the records were in a file with no name, which the
+    # kernel freed with the process.
+    assert sorted(q.name for q in tmp_path.iterdir()) == []
 
 
 def test_ctrl_c_while_diagnose_waits_for_input_exits_130_in_japanese(
