@@ -15,7 +15,28 @@ def main() -> None:
     gc.disable()
     try:
         from .main import cli
+    except KeyboardInterrupt:
+        _interrupted_at_start()
     finally:
         gc.freeze()
         gc.enable()
     cli(prog_name="backup-doctor")
+
+
+def _interrupted_at_start() -> None:
+    # Ctrl-C while the modules load: the same exit and line as later on, no traceback.
+    # The CLI's own helpers may be half-imported, so the language is read here.
+    import os
+    import sys
+
+    args = sys.argv[1:]
+    env = next((os.environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)), "")
+    ja = "--lang=ja" in args or any(a == "--lang" and b == "ja" for a, b in zip(args, args[1:])) \
+        or ("--lang" not in " ".join(args) and env.lower().startswith("ja"))
+    try:
+        from ..engine.texts import say_in
+
+        print(say_in("ja" if ja else "en", "interrupted"), file=sys.stderr)
+    except BaseException:  # noqa: BLE001 (a half-imported module, a second Ctrl-C: exit all the same)
+        pass
+    raise SystemExit(130)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import stat
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import click
 
 from ..engine.errors import EngineError, InputError
-from ..engine.texts import say
-from .main import cli, fail, lang_option, rules_option
+from ..engine.texts import os_reason, say, say_in
+from .main import EXIT_INTERRUPTED, EXIT_TERMINATED, OutputError, cli, fail, interrupted, lang_option, rules_option
 
 if TYPE_CHECKING:
     from ..engine.batch import BatchSummary
@@ -29,8 +32,9 @@ _SUMMARY = {
 
 @cli.command()
 @click.argument("input_file", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
-              help="Write the records to this file, atomically (default: standard output).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the records to this file, atomically (default: standard output); "
+                   "a device or FIFO is written straight through.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes (use the number of cores).")
 @lang_option
@@ -42,25 +46,120 @@ def batch(input_file: str, output: Path | None, jobs: int, lang: str, rules_dirs
     {"line": N, "ticket": ..., "report": {...}} or, for a line that cannot be
     diagnosed, {"line": N, "ticket": ..., "error": {"code", "message", "problems"}}.
     A summary goes to stderr. Exits 0 when every line got its record (invalid lines
-    included), 3 when a diagnosis failed inside the engine.
+    included), 3 when a diagnosis failed inside the engine, 4 when the output could
+    not be written, 130 on Ctrl-C and 143 on SIGTERM (-o is then left as it was).
     """
     # Imported here: every other command (diagnose above all) starts without it.
     from ..engine.batch import BatchSummary, diagnose_lines, read_lines
 
+    if output is not None:
+        _refuse_output_naming_input(input_file, output)
     summary = BatchSummary()
-    with _input(input_file) as (stream, size), _output(output) as out:
-        progress = _Progress(size, lang) if sys.stderr.isatty() else None
-        lines = read_lines(stream, on_bytes=progress.bytes if progress else None)
-        for result in diagnose_lines(lines, lang=lang, rules=rules_dirs, jobs=jobs):
-            out.write(result.record + b"\n")  # one call per line (a copy of a few KB costs less)
-            summary.add(result)
+    signals = _Signals()
+    try:
+        with signals.installed(), _input(input_file) as (stream, size), _output(output) as out:
+            progress = _Progress(size, lang) if sys.stderr.isatty() else None
+            lines = _reading(read_lines(stream, on_bytes=progress.bytes if progress else None), input_file)
+            if jobs == 1:
+                lines = signals.held_while_diagnosed(lines)
+            with contextlib.closing(diagnose_lines(lines, lang=lang, rules=rules_dirs, jobs=jobs)) as results:
+                for result in results:
+                    # Held while the record is written and counted: the line that says how
+                    # many were done is then exact, and no record is cut in half.
+                    signals.holding = True
+                    out.write(result.record + b"\n")  # one call per line (a copy of a few KB costs less)
+                    summary.add(result)
+                    if progress:
+                        progress.tick(summary.lines)
+                    signals.deliver()
             if progress:
-                progress.tick(summary.lines)
-        if progress:
-            progress.done()
+                progress.done()
+    except (KeyboardInterrupt, _Terminated) as exc:
+        code = EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
+        message = (say("batch_interrupted_stdout", done=summary.lines) if output is None
+                   else say("batch_interrupted", done=summary.lines, output=str(output)))
+        interrupted(message, lang, code)
     _print_summary(summary, lang)
     if summary.failed:
         fail(EngineError(say("lines_failed", count=summary.failed)), lang)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so the same clean-up runs."""
+
+
+class _Signals:
+    """SIGINT and SIGTERM as exceptions, held back while a line is diagnosed in this
+    process (``--jobs 1``: an exception raised inside durable-rules' C code can crash
+    it or be reported as an engine error) and while a record is written, so the batch
+    stops between lines. A second signal while one is held is raised at once: a write
+    blocked on a reader that stopped reading can still be interrupted."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending: int | None = None
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signal handlers can only be set from the main thread
+            return
+        old = {sig: signal.signal(sig, self._handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+
+    def _handler(self, signum: int, frame: object) -> None:
+        if self.holding and self.pending is None:
+            self.pending = signum
+            return
+        self.pending = None
+        self._raise(signum)
+
+    @staticmethod
+    def _raise(signum: int) -> None:
+        raise KeyboardInterrupt if signum == signal.SIGINT else _Terminated
+
+    def held_while_diagnosed(self, lines: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
+        """*lines*, holding signals from the moment a line is handed out until
+        :meth:`deliver` (called when its record is written). Reading stays
+        interruptible: a batch waiting on standard input still stops."""
+        for item in lines:
+            self.holding = True
+            yield item
+
+    def deliver(self) -> None:
+        self.holding = False
+        if self.pending is not None:
+            signum, self.pending = self.pending, None
+            self._raise(signum)
+
+
+def _refuse_output_naming_input(input_file: str, output: Path) -> None:
+    # Replacing the input with the records would lose it: refused before anything is
+    # read, whatever the path says (a symlink, a hard link, "-" reading the file).
+    try:
+        out = os.stat(output)
+        inp = os.fstat(sys.stdin.fileno()) if input_file == "-" else os.stat(input_file)
+    except (OSError, ValueError):
+        return  # a new output, or an input that is not there: said when it is opened
+    if (out.st_dev, out.st_ino) == (inp.st_dev, inp.st_ino) and stat.S_ISREG(out.st_mode):
+        raise click.BadParameter(say_in(_lang(), "output_is_input"), param_hint="'-o' / '--output'")
+
+
+def _lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.meta.get("lang", "en")) if ctx is not None else "en"
+
+
+def _reading(lines: Iterable[tuple[int, bytes]], name: str) -> Iterator[tuple[int, bytes]]:
+    # Any OSError that leaves the batch loop is then the output's (see _output).
+    try:
+        yield from lines
+    except OSError as exc:
+        raise InputError(say("cannot_read", reason=os_reason(exc)), source=name) from exc
 
 
 @contextlib.contextmanager
@@ -73,7 +172,7 @@ def _input(name: str) -> Iterator[tuple[IO[bytes], int | None]]:
     except FileNotFoundError:
         raise InputError(say("file_not_found"), source=name) from None
     except OSError as exc:
-        raise InputError(say("cannot_read", reason=exc.strerror), source=name) from exc
+        raise InputError(say("cannot_read", reason=os_reason(exc)), source=name) from exc
     with fh:
         try:
             size: int | None = os.fstat(fh.fileno()).st_size or None
@@ -87,16 +186,15 @@ def _output(path: Path | None) -> Iterator[IO[bytes]]:
     if path is None:
         sys.stdout.flush()
         yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        sys.stdout.buffer.flush()  # a write error here is standard output's (see main.py)
         return
     from ..engine.batch import atomic_binary_output
 
-    with contextlib.ExitStack() as stack:
-        try:
-            fh = stack.enter_context(atomic_binary_output(path))
-        except OSError as exc:
-            raise InputError(say("cannot_write", reason=exc.strerror), source=str(path)) from exc
-        yield fh
+    try:
+        with atomic_binary_output(path) as fh:
+            yield fh
+    except OSError as exc:
+        raise OutputError(say("cannot_write", reason=os_reason(exc)), source=str(path)) from exc
 
 
 class _Progress:

@@ -7,11 +7,16 @@ Exit codes (also in ``--help`` and the README):
 1   ``validate``/``rules lint``/``rules test``: some file is invalid or some check failed
 2   bad usage or bad input: unknown option, unreadable or invalid fact file or rule pack
 3   internal error: the rules failed to run (a bug; please report it with ``--debug`` output)
+4   the output could not be written (standard output or ``-o``: disk full, device error)
+130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM, ``batch``)
 ==  =========================================================================
+
+A closed pipe (``backup-doctor schema | head``) ends quietly with 1, as click does.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import locale
 import os
@@ -25,14 +30,25 @@ import click
 from ..engine import Engine
 from ..engine.errors import DoctorError, EngineError, InputError, RulePackError
 from ..engine.loader import load_facts
-from ..engine.texts import say_in
+from ..engine.texts import in_lang, os_reason, say, say_in
 from .render import render
+from .stdio import StdoutError, own_stdout, silence_stdout
 from .usage import lang_in_args, localised
 
-EXIT_OK, EXIT_FAILED_CHECK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED_CHECK, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + 2, 128 + 15  # what a shell reports for SIGINT, SIGTERM
+EXIT_BROKEN_PIPE = 1  # click's own choice for a reader that went away
+
+
+class OutputError(DoctorError):
+    """Standard output or the output file could not be written (disk full, device error)."""
+
+    code = "output_error"
+
 
 # Which exit code each library error means; decided here and nowhere else.
 EXIT_CODES: list[tuple[type[DoctorError], int]] = [
+    (OutputError, EXIT_OUTPUT),
     (InputError, EXIT_INPUT),
     (RulePackError, EXIT_INPUT),
     (EngineError, EXIT_INTERNAL),
@@ -70,7 +86,12 @@ class DoctorGroup(click.Group):
         ctx.meta["usage_lang"] = lang
         return ctx
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        own_stdout()
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
+        lang = ctx.meta.get("usage_lang") or default_lang()
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
@@ -78,7 +99,20 @@ class DoctorGroup(click.Group):
         except DoctorError as exc:
             if ctx.meta.get("debug"):
                 raise
-            fail(exc, ctx.meta.get("lang") or default_lang())
+            fail(exc, ctx.meta.get("lang") or lang)
+        except KeyboardInterrupt:
+            # click would say "Aborted!" in English and exit 1.
+            interrupted(say("interrupted"), ctx.meta.get("lang") or lang)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                silence_stdout()
+                sys.exit(EXIT_BROKEN_PIPE)
+            if ctx.meta.get("debug") or not isinstance(exc, StdoutError):
+                raise
+            silence_stdout()
+            lang = ctx.meta.get("lang") or lang
+            fail(OutputError(say("cannot_write", reason=os_reason(exc)), source=say_in(lang, "standard_output")),
+                 lang)
 
 
 def fail(exc: DoctorError, lang: str = "en") -> None:
@@ -87,6 +121,13 @@ def fail(exc: DoctorError, lang: str = "en") -> None:
     click.echo(say_in(lang, "error") + exc.render(lang), err=True)
     if code == EXIT_INTERNAL:
         click.echo(say_in(lang, "bug_hint"), err=True)
+    sys.exit(code)
+
+
+def interrupted(message: str, lang: str, code: int = EXIT_INTERRUPTED) -> None:
+    """Say on one line, in *lang*, that the command was interrupted, and exit with *code*."""
+    # "\n" first: the terminal has echoed ^C where the cursor was.
+    click.echo("\n" + in_lang(message, lang) if sys.stderr.isatty() else in_lang(message, lang), err=True)
     sys.exit(code)
 
 
@@ -115,8 +156,9 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 
 @click.group(cls=DoctorGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             epilog="Exit codes: 0 done; 1 a check failed (validate, rules lint/test); "
-                    "2 bad usage or invalid input; 3 internal error.")
+             epilog="Exit codes: 0 done; 1 a check failed (validate, rules lint/test), or the reader "
+                    "of standard output went away; 2 bad usage or invalid input; 3 internal error; "
+                    "4 the output could not be written; 130 interrupted; 143 terminated.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(package_name="backup-doctor")
 @click.pass_context
@@ -144,16 +186,20 @@ def diagnose(fact_file: str, fmt: str, lang: str, explain: bool, rules_dirs: tup
 
 
 @cli.command()
-@click.argument("fact_files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@click.argument("fact_files", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str))
 @lang_option
 def validate(fact_files: tuple[str, ...], lang: str) -> None:
     """Check fact files against the fact model; say which are fine.
 
-    Exits 1 when any file is invalid (each problem is listed on stderr).
+    A folder stands for every file in it whose name ends in .json. Exits 1 when any
+    file is invalid (each problem is listed on stderr).
     """
     bad = 0
-    for name in fact_files:
+    names = [name for arg in fact_files for name in _files_in(arg)]
+    for name in names:
         try:
+            if os.path.isdir(name):
+                raise InputError(say("no_json_files"), source=name)
             load_facts(name)
         except InputError as exc:
             bad += 1
@@ -161,8 +207,17 @@ def validate(fact_files: tuple[str, ...], lang: str) -> None:
         else:
             click.echo(f"ok      {name}")
     if bad:
-        click.echo(say_in(lang, "files_invalid", bad=bad, total=len(fact_files)), err=True)
+        click.echo(say_in(lang, "files_invalid", bad=bad, total=len(names)), err=True)
         sys.exit(EXIT_FAILED_CHECK)
+
+
+def _files_in(arg: str) -> list[str]:
+    """*arg*, or the .json files of the folder *arg* in name order (the folder itself
+    when it holds none, to be reported)."""
+    if arg == "-" or not os.path.isdir(arg):
+        return [arg]
+    found = sorted(str(p) for p in Path(arg).glob("*.json") if p.is_file())
+    return found or [arg]
 
 
 @cli.command()
@@ -174,5 +229,5 @@ def schema() -> None:
 
 
 # Commands that live in their own modules register themselves on `cli`.
-from . import batch_cmd, rules_cmd  # noqa: E402,F401
+from . import batch_cmd, rules_cmd, serve_cmd  # noqa: E402,F401
 from . import mcp_cmd  # noqa: E402,F401

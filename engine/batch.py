@@ -18,26 +18,23 @@ the GIL, so threads cannot use a second core); each worker builds its own
 
 from __future__ import annotations
 
-import io
+import errno
 import json
 import os
 import sys
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, Any, Literal
 
 from .errors import DoctorError, EngineError, FactSchemaError, InputError
 from .loader import MAX_FACT_FILE_BYTES
 from .texts import in_lang, say
 from .runner import Engine
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
-# multiprocessing, concurrent.futures and tempfile are imported where they are used:
+# multiprocessing and tempfile are imported where they are used:
 # `backup-doctor diagnose` loads this module with the CLI and should not pay for them.
 
 Status = Literal["diagnosed", "invalid", "failed"]
@@ -58,11 +55,6 @@ class LineResult:
     """The JSON record in UTF-8, without the newline."""
     status: Status
     findings: tuple[str, ...] = ()
-
-    @property
-    def text(self) -> str:
-        """The JSON record as text, without the newline."""
-        return self.record.decode("utf-8")
 
 
 @dataclass
@@ -115,7 +107,7 @@ def diagnose_line(engine: Engine, number: int, raw: bytes, lang: str) -> LineRes
 
 
 def diagnose_lines(lines: Iterable[tuple[int, bytes]], *, lang: str = "en", rules: Sequence[str | Path] = (),
-                   jobs: int = 1, engine: Engine | None = None) -> Iterator[LineResult]:
+                   jobs: int = 1, engine: Engine | None = None) -> Generator[LineResult, None, None]:
     """Diagnose numbered lines, yielding one :class:`LineResult` per line, in order.
 
     :param jobs: worker processes; 1 diagnoses in this process (with *engine*, or
@@ -147,7 +139,10 @@ def read_lines(stream: IO[bytes], *, on_bytes: Callable[[int], None] | None = No
         if on_bytes is not None:
             on_bytes(len(raw))
         number += 1
-        if len(raw) == limit and not raw.endswith(b"\n"):
+        cut = len(raw) == limit and not raw.endswith(b"\n")
+        if number == 1 and not cut:  # a cut line gets its "too large" record instead
+            _refuse_json_document(raw)
+        if cut:
             while True:  # skip the rest of the over-long line
                 rest = stream.readline(limit)
                 if on_bytes is not None:
@@ -157,45 +152,129 @@ def read_lines(stream: IO[bytes], *, on_bytes: Callable[[int], None] | None = No
         yield number, raw
 
 
-@contextmanager
-def atomic_output(path: str | Path) -> Iterator[IO[str]]:
-    """Write *path* all at once: a temporary file beside it, renamed over it on success.
+def _refuse_json_document(first: bytes) -> None:
+    # A pretty-printed fact file, or an array of them, read as JSON Lines makes every
+    # line an error record: a run that "succeeds" with nothing diagnosed. Said once,
+    # before any line is diagnosed.
+    body = first.strip()
+    if body.startswith(b"["):
+        what = "starts_json_array"
+    elif body.startswith(b"{") and _incomplete_json(body):
+        what = "starts_pretty_json"
+    else:
+        return
+    raise InputError(say("not_json_lines", what=say(what)))
 
-    An exception or an interrupt (Ctrl-C) removes the temporary file, so no half-written
-    output is ever left under the final name. Text, in UTF-8; see
-    :func:`atomic_binary_output` for bytes.
-    """
-    with atomic_binary_output(path) as raw:
-        fh = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-        try:
-            yield fh
-        finally:
-            fh.detach()  # flushes; the binary file is closed (and synced) by its owner
+
+def _incomplete_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(exc.doc.rstrip())  # the line ended where the object goes on
+    except (ValueError, RecursionError):
+        return False
+    return False
 
 
 @contextmanager
 def atomic_binary_output(path: str | Path) -> Iterator[IO[bytes]]:
-    """:func:`atomic_output` for bytes (``LineResult.record``)."""
-    import tempfile
+    """Write *path* all at once, as ``batch -o`` does: records (``LineResult.record``) reach
+    the final name only when the block ends well, never half written.
 
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    * A regular file or a new path: a temporary file beside it, renamed over it when
+      the block ends well; an existing file keeps its permissions (and, where this
+      process may set them, its owner and group).
+    * A symbolic link: the same, onto the file it names; the link stays.
+    * A character device or a FIFO (``/dev/null``, ``/dev/stdout``, a pipe from the
+      shell's ``>(…)``): written straight through, as the shell's ``>`` does; it is
+      never replaced by a regular file.
+    * Anything else (a block device, a socket): :class:`InputError`, before anything
+      is written.
+    """
+    import stat
+
     try:
-        # mkstemp makes the file private (0600); the output should get the mode any
-        # new file would get.
-        os.chmod(tmp, 0o666 & ~_umask())
+        st: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        # No O_CREAT: should the node vanish meanwhile, nothing is made in its place.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CLOEXEC), "wb", buffering=_WRITE_BUFFER) as fh:
+            yield fh
+        return
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise InputError(say("output_not_writable_kind"), source=str(path))
+    yield from _replace_atomically(Path(os.path.realpath(path)), st)
+
+
+def _replace_atomically(target: Path, old: os.stat_result | None) -> Iterator[IO[bytes]]:
+    fd = _unnamed_file(target.parent)
+    tmp: Path | None = None
+    if fd is None:  # no O_TMPFILE here: a named file, which only a SIGKILL can leave behind
+        import tempfile
+
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        tmp = Path(name)
+    try:
         # A 1 MiB buffer: a batch writes some 9 KB per line, and with the default 8 KiB
         # buffer every line was a system call, in a process that shares its core.
         with os.fdopen(fd, "wb", buffering=_WRITE_BUFFER) as fh:
+            _take_mode(fh.fileno(), old)
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+            if tmp is None:
+                # The unnamed file gets a name only now, for the moment of the rename.
+                tmp = target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp"
+                _name(fh.fileno(), tmp)
         os.replace(tmp, target)
     except BaseException:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        raise
+
+
+def _name(fd: int, path: Path) -> None:
+    # linkat(AT_SYMLINK_FOLLOW) of /proc/self/fd/N is how an O_TMPFILE file gets a name;
+    # os.link() calls plain link() unless a dir_fd is given, and link() does not follow
+    # the /proc link (EXDEV), hence the descriptor of /proc/self.
+    proc = os.open("/proc/self", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.link(f"fd/{fd}", path, src_dir_fd=proc, follow_symlinks=True)
+    finally:
+        os.close(proc)
+
+
+def _take_mode(fd: int, old: os.stat_result | None) -> None:
+    # The output gets the mode the file it replaces had (and, where this process may
+    # set them, its owner and group), else the one any new file would get: a temporary
+    # file starts private (0600).
+    if old is None:
+        os.fchmod(fd, 0o666 & ~_umask())
+        return
+    os.fchmod(fd, old.st_mode & 0o7777)
+    if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
+            os.fchown(fd, old.st_uid, old.st_gid)
+        except PermissionError:
             pass
+
+
+def _unnamed_file(folder: Path) -> int | None:
+    """A file in *folder* with no name (Linux's ``O_TMPFILE``), or None where the system
+    or the filesystem cannot make one. Should the process be killed (even by SIGKILL),
+    the kernel frees it: nothing is ever left beside the output."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return None
         raise
 
 
@@ -250,18 +329,13 @@ def _ticket_of(body: bytes) -> str | None:
 
 # --------------------------------------------------------------------------- processes
 
-_worker_engine: Engine | None = None
-_worker_lang = "en"
 
+def _worker_setup(rules: tuple[str, ...], lang: str) -> Callable[[list[tuple[int, bytes]]], list[LineResult]]:
+    engine = Engine(rules)
 
-def _init_worker(rules: tuple[str, ...], lang: str) -> None:
-    global _worker_engine, _worker_lang
-    _worker_engine, _worker_lang = Engine(rules), lang
-
-
-def _work(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
-    assert _worker_engine is not None
-    return [diagnose_line(_worker_engine, n, raw, _worker_lang) for n, raw in chunk]
+    def work(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
+        return [diagnose_line(engine, n, raw, lang) for n, raw in chunk]
+    return work
 
 
 def _chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
@@ -281,8 +355,7 @@ def _context() -> Any:
     # Forking a process that has threads can deadlock a child on a lock another thread
     # held, so with threads about (a host application embedding us) workers come from
     # forkserver: a clean single-threaded server that has imported the engine. Spawn
-    # where the platform has neither. ProcessPoolExecutor starts every fork worker
-    # before its own management thread. Linux only: on macOS system libraries are not
+    # where the platform has neither. Linux only: on macOS system libraries are not
     # fork-safe, which is why Python itself stopped forking there.
     import multiprocessing
     import threading
@@ -298,26 +371,16 @@ def _context() -> Any:
 
 
 def _parallel(lines: Iterable[tuple[int, bytes]], lang: str, rules: tuple[str, ...], jobs: int) -> Iterator[LineResult]:
-    # A bounded window of chunks in flight keeps memory flat on huge inputs (Pool.imap
-    # would read the whole input ahead) while results still come back in order.
-    # ProcessPoolExecutor rather than Pool: a worker that dies makes it raise instead
-    # of waiting forever.
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    # A bounded window of chunks in flight keeps memory flat on huge inputs while
+    # results still come back in order; see _pool for how interrupts are handled.
+    from ._pool import WorkerDied, ordered_map
 
-    window = jobs * 4
-    with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
-                             initargs=(rules, lang)) as pool:
-        pending: deque[Future[list[LineResult]]] = deque()
-        try:
-            for chunk in _chunks(lines, CHUNK_LINES):
-                pending.append(pool.submit(_work, chunk))
-                if len(pending) >= window:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        except BrokenProcessPool as exc:
-            raise EngineError("a batch worker process died; run with --jobs 1 to find the line") from exc
-        finally:
-            for future in pending:
-                future.cancel()
+    results = ordered_map(_chunks(lines, CHUNK_LINES), _worker_setup, (rules, lang), jobs=jobs,
+                          window=jobs * 4, ctx=_context())
+    try:
+        for chunk in results:
+            yield from chunk
+    except WorkerDied as exc:
+        raise EngineError("a batch worker process died; run with --jobs 1 to find the line") from exc
+    finally:
+        results.close()  # stops the workers now, whatever ended the loop

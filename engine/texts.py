@@ -164,6 +164,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "files_invalid": ("{bad} of {total} file(s) invalid", "{total} 件中 {bad} 件が不正です"),
     "lines_failed": ("{count} line(s) failed inside the engine; see their error records",
                      "{count} 行がエンジン内で失敗しました。その行のエラーレコードを見てください"),
+    # Output, interrupts and batch input that is not JSON Lines (see docs/guarantees.md).
+    "standard_output": ("standard output", "標準出力"),
+    "output_is_input": ("is the input file too; write the records to another file",
+                        "入力ファイルと同じファイルです。別のファイルに出力してください"),
+    "output_not_writable_kind": ("is neither a regular file, a character device nor a FIFO",
+                                 "通常のファイル・キャラクタデバイス・FIFO のいずれでもありません"),
+    "interrupted": ("interrupted", "中断しました"),
+    "batch_interrupted": ("interrupted after {done:,} line(s); {output} was left as it was",
+                          "中断しました: {done:,} 行を処理したところで止めました。{output} は変更していません"),
+    "batch_interrupted_stdout": ("interrupted after {done:,} line(s) written to standard output",
+                                 "中断しました: 標準出力に {done:,} 行を書いたところで止めました"),
+    "not_json_lines": ("line 1 {what}: batch reads JSON Lines, one whole fact file on each line "
+                       "(e.g. jq -c . FILE.json >> INPUT.jsonl)",
+                       "1 行目が{what}: batch は JSON Lines (1 行に 1 件のファクトファイル全体) を読みます "
+                       "(例: jq -c . FILE.json >> INPUT.jsonl)"),
+    "starts_json_array": ("starts a JSON array", "JSON の配列の始まりです"),
+    "starts_pretty_json": ("starts a JSON object that goes on over several lines (pretty-printed)",
+                           "複数行にわたる (整形された) JSON オブジェクトの始まりです"),
+    "no_json_files": ("folder holds no .json files", "フォルダに .json ファイルがありません"),
     # The report's own prose: the trace, the estimate, the words placeholders use.
     "trace.asserted": ("asserted the case: {count} known facts", "事実を投入: 既知の項目 {count} 件"),
     "trace.emitted": ("{kind}: {id}", "{kind}: {id}"),
@@ -269,6 +288,7 @@ _OS_REASONS = {os.strerror(code): ja for code, ja in (
     (errno.ENAMETOOLONG, "ファイル名が長すぎます"),
     (errno.ENOSPC, "デバイスに空き領域がありません"),
     (errno.EROFS, "読み取り専用のファイルシステムです"),
+    (errno.EDQUOT, "ディスクの割り当て量を超えました"),
     (errno.EIO, "入出力エラーです"),
     (errno.EFBIG, "ファイルが大きすぎます"),
     (errno.EMFILE, "開いているファイルが多すぎます"),
@@ -312,3 +332,10 @@ def choices(expected: str) -> Msg:
     if len(names) <= 1:
         return Msg(expected, expected)
     return Msg(expected, "、".join(names) + " のいずれか")
+
+
+def os_reason(exc: OSError) -> Msg:
+    """Why a read or write failed, in both languages (the system's own English text,
+    kept in Japanese too when it is not a common one)."""
+    text = exc.strerror or type(exc).__name__
+    return Msg(text, _OS_REASONS.get(text, text))

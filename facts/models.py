@@ -45,9 +45,24 @@ def _whole_number(value: Any) -> Any:
 GB = Annotated[float, Field(ge=0, le=1_000_000, strict=True)]
 """A size in gigabytes: a non-negative number."""
 
+def _whole_float(value: Any) -> Any:
+    # JSON Schema counts 9920.0 as an integer, and so do tools that write JSON from
+    # doubles (JavaScript); 9920.5 stays refused.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date)]
 Bool = Annotated[bool, Field(strict=True)]
-Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
+Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True), BeforeValidator(_whole_float)]
+Bars = Annotated[int, Field(ge=0, le=3, strict=True), BeforeValidator(_whole_float)]
+
+
+def _listed_text(max_length: int) -> Any:
+    # Surrounding spaces are stripped, so a blank entry is empty and refused; the
+    # pattern tells schema readers the same (JSON Schema patterns are unanchored).
+    return Annotated[str, Field(min_length=1, max_length=max_length, json_schema_extra={"pattern": r"\S"})]
 
 def _region(value: Any) -> Any:
     # "jp" is as clear as "JP" (uses ignore case too); the model keeps the upper case.
@@ -138,7 +153,7 @@ class Network(_Facts):
 
     connection: Literal["wifi", "cellular", "none"] | None = None
     wifi_kind: Literal["home", "office", "public", "tethering", "mobile_router"] | None = None
-    signal_bars: Annotated[int, Field(ge=0, le=3, strict=True)] | None = None
+    signal_bars: Bars | None = None
     line: Literal["fiber", "cable", "dsl", "mobile"] | None = None
     cellular_backup_on: Bool | None = None
     mobile_data_on: Bool | None = None
@@ -149,7 +164,7 @@ class Network(_Facts):
 class Symptoms(_Facts):
     """What the customer saw."""
 
-    messages: Annotated[list[Annotated[str, Field(min_length=1, max_length=1000)]], Field(max_length=50)] | None = None
+    messages: Annotated[list[_listed_text(1000)], Field(max_length=50)] | None = None
     backup_stuck: Bool | None = None
     auto_backup_not_running: Bool | None = None
     restore_failed: Bool | None = None
@@ -176,7 +191,7 @@ class FactFile(_Facts):
     backup: Backup = Backup()
     network: Network = Network()
     symptoms: Symptoms = Symptoms()
-    uses: Annotated[list[Annotated[str, Field(min_length=1, max_length=60)]], Field(max_length=50)] | None = None
+    uses: Annotated[list[_listed_text(60)], Field(max_length=50)] | None = None
     apple_status: AppleStatus = AppleStatus()
 
     @model_validator(mode="before")

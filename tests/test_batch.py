@@ -124,7 +124,7 @@ def test_an_over_long_line_is_refused_and_the_next_line_keeps_its_number(tmp_pat
     with path.open("rb") as fh:
         results = list(batch_mod.diagnose_lines(batch_mod.read_lines(fh)))
     assert [(r.line, r.status) for r in results] == [(1, "invalid"), (2, "diagnosed")]
-    assert "larger than" in json.loads(results[0].text)["error"]["message"]
+    assert "larger than" in json.loads(results[0].record)["error"]["message"]
 
 
 def test_ten_thousand_lines_with_ten_percent_garbage_lose_no_good_line(tmp_path: Path) -> None:
@@ -146,7 +146,7 @@ def test_ten_thousand_lines_with_ten_percent_garbage_lose_no_good_line(tmp_path:
     with path.open("rb") as fh:
         results = list(batch_mod.diagnose_lines(batch_mod.read_lines(fh)))
     assert [r.line for r in results] == list(range(1, 10_001))
-    diagnosed = {r.line: json.loads(r.text)["ticket"] for r in results if r.status == "diagnosed"}
+    diagnosed = {r.line: json.loads(r.record)["ticket"] for r in results if r.status == "diagnosed"}
     assert diagnosed == good
     assert all(r.status == "invalid" for r in results if r.line not in good)
 
@@ -158,7 +158,7 @@ def test_jobs_from_a_threaded_host_give_the_same_records(jsonl: Path) -> None:
 
     def run(jobs: int) -> list[str]:
         with open(jsonl, "rb") as fh:
-            return [r.text for r in batch_mod.diagnose_lines(batch_mod.read_lines(fh), jobs=jobs)]
+            return [r.record.decode() for r in batch_mod.diagnose_lines(batch_mod.read_lines(fh), jobs=jobs)]
 
     serial = run(1)
     stop = threading.Event()
@@ -187,12 +187,15 @@ def test_lone_surrogates_get_an_error_record_not_a_crash(runner: CliRunner, tmp_
     assert second["ticket"] == "HD-1" and "report" in second
 
 
-@pytest.mark.parametrize("binary", [False, True])
-def test_atomic_output_replaces_the_file_only_when_the_block_ends_well(tmp_path: Path, binary: bool) -> None:
+@pytest.mark.parametrize("unnamed", [True, False], ids=["o_tmpfile", "named-temporary-file"])
+def test_atomic_output_replaces_the_file_only_when_the_block_ends_well(
+        tmp_path: Path, unnamed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not unnamed:  # a system or filesystem without O_TMPFILE
+        monkeypatch.setattr(batch_mod, "_unnamed_file", lambda folder: None)
     out = tmp_path / "reports.jsonl"
     out.write_text("old\n", encoding="utf-8")
-    opener = batch_mod.atomic_binary_output if binary else batch_mod.atomic_output
-    line: Any = "新しい行\n".encode() if binary else "新しい行\n"
+    opener = batch_mod.atomic_binary_output
+    line = "新しい行\n".encode()
 
     with pytest.raises(RuntimeError), opener(out) as fh:
         fh.write(line)

@@ -6,6 +6,7 @@ own even when another rule reaches the same conclusion.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,6 +120,15 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-fix-system-error", {"symptoms": {"messages": ["enable-backup-problem"]}},
      {"symptoms": {"messages": ["enable-backup-problem"]}, "account": {"signed_in": False}}),
     ("R-fix-restart-corrupt", {"symptoms": {"messages": ["backup-corrupt-or-incompatible"]}}, {"symptoms": {"messages": []}}),
+    ("R-not-backed-up-message",
+     {"goal": "backup", "account": {"icloud_backup_on": True}, "symptoms": {"messages": ["iPhone Not Backed Up"]}},
+     {"goal": "backup", "account": {"icloud_backup_on": False}, "symptoms": {"messages": ["iPhone Not Backed Up"]}}),
+    ("R-apps-waiting-message", {"goal": "restore", "symptoms": {"messages": ["待機中"]}},
+     {"goal": "backup", "symptoms": {"messages": ["待機中"]}}),
+    ("R-apps-waiting-message", {"goal": "migrate", "symptoms": {"messages": ["Waiting…"]}},
+     {"goal": "migrate", "symptoms": {"messages": ["Waiting…"], "apps_waiting_hours": 1}}),
+    ("R-restore-incomplete-message", {"goal": "restore", "symptoms": {"messages": ["復元を完了できませんでした"]}},
+     {"goal": "backup", "symptoms": {"messages": ["復元を完了できませんでした"]}}),
     ("R-auto-backup-not-running", {"goal": "backup", "symptoms": {"auto_backup_not_running": True}},
      {"goal": "backup", "symptoms": {"auto_backup_not_running": True}, "account": {"icloud_backup_on": False}}),
     # Apple may delete a backup after 180 days
@@ -160,6 +170,25 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"goal": "migrate", "network": {"connection": "cellular"}, "device": {"model": "iPhone 12", "ios": "15.0"}}),
     ("R-caveats-every-backup", {"goal": "backup"}, {}),
     ("R-caveats-new-phone", {"goal": "restore"}, {"goal": "backup"}),
+    # uses: unknown -> the one general caveat; a list, even an empty one, -> not it
+    ("R-caveat-uses-unknown", {"goal": "migrate"}, {"goal": "migrate", "uses": []}),
+    ("R-caveat-uses-unknown", {"goal": "backup", "uses": None}, {"goal": "backup", "uses": ["line"]}),
+    # the 180-day caveat: unknown last backup, or 30 days old and more (TODAY is 2026-11-25)
+    ("R-caveat-180-days-unknown", {"goal": "backup"}, {"goal": "backup", "backup": {"last_success": "2026-11-24"}}),
+    ("R-caveat-180-days-aging", {"goal": "backup", "backup": {"last_success": "2026-10-26"}},
+     {"goal": "backup", "backup": {"last_success": "2026-10-27"}}),
+    ("R-caveat-other-clouds", {"goal": "backup", "uses": ["Google Drive"]}, {"goal": "backup", "uses": ["line"]}),
+    ("R-caveat-wallet-cards", {"goal": "restore", "uses": ["apple_pay"]}, {"goal": "restore", "uses": ["suica"]}),
+    # "before you switch" caveats: backup and migrate, never after a restore
+    ("R-caveat-messaging-apps", {"goal": "migrate", "uses": ["LINE"]}, {"goal": "restore", "uses": ["LINE"]}),
+    ("R-caveat-transit-cards", {"goal": "migrate", "uses": ["Suica"]}, {"goal": "restore", "uses": ["Suica"]}),
+    ("R-caveat-transit-cards", {"goal": "backup", "uses": ["ICOCA"]}, {"goal": "backup", "uses": ["apple_pay"]}),
+    ("R-caveat-authenticator", {"goal": "migrate", "uses": ["Microsoft Authenticator"]},
+     {"goal": "restore", "uses": ["Microsoft Authenticator"]}),
+    ("R-caveat-banking-app", {"goal": "backup", "uses": ["銀行アプリ"]}, {"goal": "restore", "uses": ["銀行アプリ"]}),
+    ("R-caveat-games", {"goal": "migrate", "uses": ["games"]}, {"goal": "restore", "uses": ["games"]}),
+    ("R-caveat-apps-after-restore", {"goal": "restore", "uses": ["games"]}, {"goal": "migrate", "uses": ["games"]}),
+    ("R-caveat-tied-apps-after-restore", {"goal": "restore", "uses": ["PASMO"]}, {"goal": "restore", "uses": ["gmail"]}),
     ("R-caveat-icloud-photos", {"account": {"icloud_photos_on": True}}, {"account": {"icloud_photos_on": False}}),
     ("R-caveat-messages-in-icloud", {"account": {"messages_in_icloud_on": True}}, {"account": {"messages_in_icloud_on": False}}),
     ("R-caveat-apple-watch", {"goal": "migrate", "uses": ["apple_watch"]}, {"goal": "migrate", "uses": ["line"]}),
@@ -194,13 +223,25 @@ def test_every_builtin_rule_has_a_boundary_row(engine: Engine) -> None:
     ("iPhone 15 Pro Max 256GB", "iphone-15"),
     ("iPhone Xs Max", "iphone-xs"),
     ("iPhone SE (1st generation)", "iphone-se-1"),
+    # released 2026 (docs/knowledge.md §iOS versions and device ceilings)
+    ("iPhone 17e", "iphone-17"),
+    ("iPhone 17 e", "iphone-17"),
+    ("iPhone Air", "iphone-17"),
+    ("iPhone 18 Pro", "iphone-18"),
+    ("iPhone 18 Pro Max 1TB", "iphone-18"),
+    ("アイフォーン18プロマックス", "iphone-18"),
+    ("iPhone Duo", "iphone-18"),
+    ("アイフォン デュオ", "iphone-18"),
+    ("iPhone Fold", "iphone-18"),
 ])
 def test_model_names_as_typed(typed: str, family: str) -> None:
     found = load_knowledge().family(typed)
     assert found is not None and found.id == family, model_key(typed)
 
 
-@pytest.mark.parametrize("typed", ["iPhone", "iPhone SE", "Galaxy S24", "iPhone 99"])
+# Not released in 2026: a standard iPhone 18, an 18e, an Air 2 (expected 2027).
+@pytest.mark.parametrize("typed", ["iPhone", "iPhone SE", "Galaxy S24", "iPhone 99", "iPhone 18", "iPhone 18e",
+                                   "iPhone Air 2"])
 def test_ambiguous_or_unknown_models_are_not_guessed(typed: str) -> None:
     assert load_knowledge().family(typed) is None
 
@@ -244,13 +285,68 @@ def test_force_restart_for_an_unknown_model_lists_every_family(engine: Engine) -
     ("There was a problem enabling iCloud Backup.", "enable-backup-problem"),
     ("iCloudバックアップは構成プロファイルによって無効にされています", "restricted-by-profile"),
     ("last-backup-incomplete", "last-backup-incomplete"),
+    # issue 14: what customers paste most
+    ("このiPhoneをバックアップするための十分なiCloudストレージがありません", "not-enough-storage"),
+    ("There is not enough iCloud storage available to back up this iPhone.", "not-enough-storage"),
+    ("このiPhoneをバックアップするのに十分なiCloudの空き容量がありません。", "not-enough-storage"),
+    ("iPhoneのバックアップを作成できません", "backup-failed"),
+    ("Cannot Back Up iPhone", "backup-failed"),
+    ("iPhoneがバックアップされていません", "not-backed-up"),
+    ("iPhoneのバックアップ未作成", "not-backed-up"),
+    ("このiPhoneは過去2週間バックアップが作成されていません。", "not-backed-up"),
+    ("iPhone Not Backed Up", "not-backed-up"),
+    ("This iPhone hasn't been backed up in 3 weeks.", "not-backed-up"),
+    ("待機中", "apps-waiting"),
+    ("待機中…", "apps-waiting"),
+    ("Waiting…", "apps-waiting"),
+    ("Appが待機中のまま", "apps-waiting"),
+    ("apps are waiting", "apps-waiting"),
+    ("復元を完了できませんでした", "restore-incomplete"),
+    ("The restore could not be completed.", "restore-incomplete"),
+    ("Cannot Restore Backup", "restore-incomplete"),
 ])
 def test_on_screen_messages_are_recognised(text: str, message_id: str) -> None:
     assert message_id in load_knowledge().recognise(text)
 
 
+@pytest.mark.parametrize(("typed", "value"), [
+    ("Apple Pay", "apple_pay"), ("モバイルSuica", "suica"), ("ＰＡＳＭＯ", "pasmo"), ("Google Authenticator", "authenticator_app"),
+    ("銀行アプリ", "banking_app"), ("two_factor_app", "two_factor_app"), ("ゲーム", "games"),
+])
+def test_uses_as_customers_spell_them(typed: str, value: str) -> None:
+    assert load_knowledge().use(typed) == value
+
+
+def test_every_uses_value_is_documented_with_labels_in_both_languages() -> None:
+    facts_doc = (Path(__file__).resolve().parent.parent / "docs" / "facts.md").read_text("utf-8")
+    for value, label in load_knowledge().uses.items():
+        assert f"`{value}`" in facts_doc, value
+        assert label["en"].strip() and label["ja"].strip(), value
+
+
+def test_an_unknown_use_is_kept_and_reported(engine: Engine) -> None:
+    report = run(engine, {"goal": "migrate", "uses": ["Instagram", "Suica"]})
+    assert report.unrecognised_uses == ["Instagram"]
+    assert "transit-card-transfer" in ids(report)
+
+
 def test_phone_storage_is_not_mistaken_for_icloud_storage() -> None:
     assert load_knowledge().recognise("iPhoneのストレージが不足しています") == []
+
+
+@pytest.mark.parametrize("text", ["waiting for Wi-Fi", "バックアップの待機中に電源が切れた", "Restore in progress"])
+def test_a_bare_waiting_inside_other_words_is_not_apps_waiting(text: str) -> None:
+    assert "apps-waiting" not in load_knowledge().recognise(text)
+
+
+@pytest.mark.parametrize("text", ["iPhoneのバックアップ未作成", "iPhone Not Backed Up", "復元を完了できませんでした",
+                                  "The restore could not be completed.", "待機中", "Waiting…"])
+def test_messages_that_name_no_cause_never_make_an_internal_error(engine: Engine, text: str) -> None:
+    for goal in ("backup", "migrate", "restore"):
+        report = run(engine, {"goal": goal, "account": {"icloud_backup_on": True},
+                              "symptoms": {"messages": [text]}})
+        assert "system-error" not in ids(report), (goal, text)
+        assert report.unrecognised_messages == []
 
 
 def test_unrecognised_text_is_kept(engine: Engine) -> None:

@@ -30,7 +30,8 @@ def test_reader_question_apps_waiting_six_hours_without_sim(engine: Engine) -> N
     assert recs(report)[0] == "check-mobile-data-and-app-store"
     steps = " ".join(report.recommendations[0].steps)
     assert "モバイルデータ通信" in steps and "メディアと購入" in steps and "SIM" in steps
-    assert "6 時間" in report.findings[0].title
+    # The hours are in the detail since a pasted 「待機中」 alone gives none (issue 14).
+    assert "6 時間" in report.findings[0].detail
     asked = [q.field for q in report.questions]
     assert "network.mobile_data_on" in asked and "network.sim_inserted" not in asked
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from backup_doctor.cli.main import cli
+from backup_doctor.engine import InputError, parse_facts
 from backup_doctor.facts.schema import fact_schema
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "facts" / "schema.json"
@@ -42,3 +45,28 @@ def test_every_example_uses_only_schema_fields(examples_dir: Path) -> None:
     for path in sorted(examples_dir.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         assert set(data) <= top, path.name
+
+
+# Documents on which the schema and the model must agree: what a schema-driven client
+# (a ticket system's form, an OpenAPI fuzzer) sends is accepted or refused the same way.
+_AGREE = [
+    ({"schema_version": 1, "apple_status": None, "device": None}, True),  # a null section is unknown
+    ({"schema_version": 1, "backup": {"photo_count": 9920.0}, "network": {"signal_bars": 3.0}}, True),
+    ({"schema_version": 1, "backup": {"photo_count": 9920.5}}, False),
+    ({"schema_version": 1, "network": {"signal_bars": True}}, False),
+    ({"schema_version": 1, "uses": ["  "]}, False),  # blank once stripped
+    ({"schema_version": 1, "symptoms": {"messages": [" \t"]}}, False),
+    ({"schema_version": 1, "uses": [" line "]}, True),
+]
+
+
+@pytest.mark.parametrize(("document", "valid"), _AGREE)
+def test_the_schema_and_the_model_agree(document: dict[str, Any], valid: bool) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    by_schema = jsonschema.Draft202012Validator(fact_schema()).is_valid(document)
+    try:
+        parse_facts(document)
+        by_model = True
+    except InputError:
+        by_model = False
+    assert (by_schema, by_model) == (valid, valid)

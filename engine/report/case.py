@@ -12,15 +12,11 @@ import datetime as _dt
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from ...facts.models import Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms, Target
-from ..rulebase.fields import KNOWN_USES, Encoder
-from ..rulebase.knowledge import Knowledge, normalise_text
-
-_USE_KEYS = {normalise_text(k): k for k in KNOWN_USES}
-"""Folded spelling -> known use ("Apple Pay", "apple-pay" -> apple_pay), built once."""
+from ..rulebase.fields import Encoder
+from ..rulebase.knowledge import Knowledge
 
 
 def _is_scalar(annotation: Any) -> bool:
@@ -43,13 +39,6 @@ _SECTION_PATHS = tuple(
 )
 """Each section's single-valued fields with their paths (``"device", (("model",
 "device.model"), ...)``), made once instead of formatted and checked for every case."""
-
-
-@lru_cache(maxsize=1024)
-def _known_use(use: str) -> str | None:
-    # Cached (bounded): the same few spellings come in every day, and folding one costs
-    # more than the look-up.
-    return _USE_KEYS.get(normalise_text(use))
 
 
 @dataclass
@@ -143,8 +132,9 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
             for mid in ids:
                 v[f"messages.{mid}"] = True
     if facts.uses is not None:
+        v["uses_given"] = True
         for use in facts.uses:
-            key = _known_use(use)
+            key = kn.use(use)
             if key is not None:
                 v[f"uses.{key}"] = True
             else:

@@ -149,6 +149,10 @@ _DERIVED = [
     FieldSpec("target.ios_major", "number", sources=("target.ios",)),
     # Major version of backup.last_backup_ios.
     FieldSpec("backup.last_backup_ios_major", "number", sources=("backup.last_backup_ios",)),
+    # The uses.<name> flags are only ever true, so "uses: []" and an absent list look
+    # alike through them; this tells the two apart (caveats differ: issue 14).
+    # True when the fact file lists what the customer uses, even an empty list.
+    FieldSpec("uses_given", "bool", sources=("uses",)),
 ]
 
 
@@ -196,15 +200,9 @@ class FieldRegistry:
 FLAG_SOURCES = {"messages": "symptoms.messages", "uses": "uses"}
 """The fact-file list behind each group of flags."""
 
-KNOWN_USES = (
-    "line", "whatsapp", "wechat", "kakaotalk", "signal", "telegram", "apple_pay", "suica", "pasmo",
-    "face_id", "touch_id", "gmail", "google_drive", "google_photos", "outlook", "onedrive", "dropbox",
-    "apple_watch", "health", "games", "icloud_drive", "two_factor_app", "banking_app", "voicemail",
-)
-"""Values of ``uses`` that rules may test; other values are kept and reported as unrecognised."""
-
-
-def build_registry(message_ids: tuple[str, ...]) -> FieldRegistry:
+def build_registry(message_ids: tuple[str, ...], use_ids: tuple[str, ...]) -> FieldRegistry:
+    """The paths rules may test; the flags are the known message ids and ``uses`` values
+    (``rules/knowledge/messages.yaml`` and ``uses.yaml``)."""
     fields = _input_fields()
     fields.update({f.path: f for f in _DERIVED})
-    return FieldRegistry(fields, {"messages": message_ids, "uses": KNOWN_USES})
+    return FieldRegistry(fields, {"messages": message_ids, "uses": use_ids})

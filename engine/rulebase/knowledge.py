@@ -48,6 +48,9 @@ class ScreenMessage:
     id: str
     shown: dict[str, str]
     phrases: tuple[str, ...]
+    exact: tuple[str, ...] = ()
+    """Folded texts that identify the message only as the whole pasted text (a bare
+    「待機中」 / "Waiting…", which inside a longer text could mean anything)."""
 
 
 @dataclass(frozen=True)
@@ -58,19 +61,34 @@ class Knowledge:
     model_names: dict[str, Family]
     regions: dict[str, Region]
     screen_messages: dict[str, ScreenMessage]
+    uses: dict[str, dict[str, str]]
+    """Known ``uses`` values with their labels by language (``rules/knowledge/uses.yaml``)."""
+    use_keys: dict[str, str]
+    """Folded spelling (value or alias) -> value: "Apple Pay" -> apple_pay, 「スイカ」 -> suica."""
     base_gb: float
     mb_per_photo: float
     _recognised: Callable[[str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _use_cached: Callable[[str], str | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Recognising a message tests every phrase of every known message, and clerks
         # paste the same few messages again and again: remember recent answers. Bounded,
         # so memory stays flat however many different texts arrive.
         object.__setattr__(self, "_recognised", lru_cache(maxsize=1024)(self._match_messages))
+        # The same few spellings come in every day, and folding one costs more than the
+        # look-up: remember them, bounded.
+        object.__setattr__(self, "_use_cached", lru_cache(maxsize=1024)(self._use_key))
 
     def family(self, model: str) -> Family | None:
         """The family of a model name as typed ("iphone12 pro", "SE2", "iPhone SE (第2世代)")."""
         return self.model_names.get(model_key(model))
+
+    def use(self, name: str) -> str | None:
+        """The known ``uses`` value a customer's spelling stands for, or None."""
+        return self._use_cached(name)
+
+    def _use_key(self, name: str) -> str | None:
+        return self.use_keys.get(normalise_text(name))
 
     def recognise(self, text: str) -> list[str]:
         """Canonical ids of the messages *text* shows (empty when none is recognised)."""
@@ -83,7 +101,8 @@ class Knowledge:
         norm = normalise_text(stripped)
         if not norm:
             return ()
-        return tuple(m.id for m in self.screen_messages.values() if any(p in norm for p in m.phrases))
+        return tuple(m.id for m in self.screen_messages.values()
+                     if norm in m.exact or any(p in norm for p in m.phrases))
 
     def smallest_plan(self, region: str, need_gb: float) -> Plan | None:
         """The cheapest plan in *region* that holds *need_gb*, or None when none does."""
@@ -107,7 +126,7 @@ _GENERATION = [
 ]
 
 _KATAKANA = {"アイフォーン": "iphone", "アイフォン": "iphone", "プロ": "pro", "マックス": "max", "ミニ": "mini",
-             "プラス": "plus", "エアー": "air", "エア": "air", "第一": "第1", "第二": "第2", "第三": "第3"}
+             "プラス": "plus", "エアー": "air", "エア": "air", "デュオ": "duo", "フォールド": "fold", "第一": "第1", "第二": "第2", "第三": "第3"}
 """Words a Japanese customer may type in katakana or kanji numerals, with the key's spelling."""
 
 
@@ -138,8 +157,8 @@ def _read(name: str) -> Any:
 @cache
 def load_knowledge() -> Knowledge:
     """Read the knowledge files once per process."""
-    ios, models, plans, messages, estimate = (
-        _read(n) for n in ("ios.yaml", "models.yaml", "plans.yaml", "messages.yaml", "estimate.yaml")
+    ios, models, plans, messages, estimate, uses = (
+        _read(n) for n in ("ios.yaml", "models.yaml", "plans.yaml", "messages.yaml", "estimate.yaml", "uses.yaml")
     )
     families = tuple(
         Family(f["id"], f["label"], f["max_ios_major"], f["restart"], f["cellular_5g"]) for f in models["families"]
@@ -151,10 +170,13 @@ def load_knowledge() -> Knowledge:
         for code, r in plans["regions"].items()
     }
     msgs = {
-        mid: ScreenMessage(mid, m["shown"], tuple(normalise_text(p) for p in m["phrases"]))
+        mid: ScreenMessage(mid, m["shown"], tuple(normalise_text(p) for p in m["phrases"]),
+                           tuple(normalise_text(p) for p in m.get("exact", ())))
         for mid, m in messages["messages"].items()
     }
-    as_of = max(str(d["as_of"]) for d in (ios, models, plans, messages, estimate))
+    use_keys = {normalise_text(spelling): value for value, u in uses["uses"].items()
+                for spelling in (value, *u["aliases"])}
+    as_of = max(str(d["as_of"]) for d in (ios, models, plans, messages, estimate, uses))
     return Knowledge(
         as_of=as_of,
         latest_ios_major=ios["latest_major"],
@@ -162,6 +184,8 @@ def load_knowledge() -> Knowledge:
         model_names=names,
         regions=regions,
         screen_messages=msgs,
+        uses={value: dict(u["label"]) for value, u in uses["uses"].items()},
+        use_keys=use_keys,
         base_gb=estimate["base_gb"],
         mb_per_photo=estimate["mb_per_photo"],
     )

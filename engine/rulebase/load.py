@@ -97,7 +97,7 @@ def builtin_pack_dir() -> Path:
 def load_rulebase(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleBase:
     """Load the built-in pack (unless ``builtin=False``) and the packs in *extra*."""
     knowledge = load_knowledge()
-    registry = build_registry(tuple(knowledge.screen_messages))
+    registry = build_registry(tuple(knowledge.screen_messages), tuple(knowledge.uses))
     dirs = ([builtin_pack_dir()] if builtin else []) + [Path(d) for d in extra]
     merger = _Merger(registry, knowledge)
     for index, d in enumerate(dirs):

@@ -1,0 +1,75 @@
+"""``backup-doctor serve``: the HTTP service (see :mod:`backup_doctor.cli.service`).
+
+FastAPI, uvicorn and prometheus-client come with the ``server`` extra; without them
+the command says how to install them and exits 2. Nothing here imports them before
+the command runs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .main import EXIT_INPUT, cli, default_lang
+
+_TEXTS = {
+    "missing": ("Error: the HTTP service needs the server extra: pip install 'backup-doctor[server]'",
+                "エラー: HTTP サービスには server エクストラが必要です: pip install 'backup-doctor[server]'"),
+}
+
+SERVER_MODULES = ("fastapi", "uvicorn", "prometheus_client")
+APP = "backup_doctor.cli.service.app:create_app"
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface, e.g. in a container).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="TCP port.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes, each with its own engine (use the number of cores).")
+@click.option("--api-keys", "api_keys", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File of API keys, one per line (# starts a comment): then every endpoint but "
+                   "/health/* needs Authorization: Bearer <key>.")
+def serve(host: str, port: int, workers: int, api_keys: Path | None) -> None:
+    """Serve the engine over HTTP for helpdesk tools (needs the server extra).
+
+    Endpoints: POST /v1/diagnose, /v1/note, /v1/batch, /v1/why-not/ID, /v1/validate;
+    GET /v1/schema, /v1/rules, /v1/rules/ID, /health/live, /health/ready, /metrics,
+    /openapi.json (docs/service.md). Exits 2 when the server extra is missing or the
+    API keys file cannot be used.
+    """
+    lang = default_lang()
+    if any(importlib.util.find_spec(name) is None for name in SERVER_MODULES):
+        click.echo(_TEXTS["missing"][lang == "ja"], err=True)
+        sys.exit(EXIT_INPUT)
+    from .service.auth import KEYS_ENV, KeysFileError, load_keys
+    from .service.logs import LOG_CONFIG
+
+    if api_keys is not None:
+        try:
+            load_keys(api_keys)  # refused here, once, before any worker starts
+        except KeysFileError as exc:
+            click.echo(("エラー: " if lang == "ja" else "Error: ") + exc.render(lang), err=True)
+            sys.exit(EXIT_INPUT)
+        os.environ[KEYS_ENV] = str(api_keys.resolve())
+    else:
+        os.environ.pop(KEYS_ENV, None)
+    # Metrics of every worker are added up from files in this folder (service/metrics.py);
+    # it must be set before prometheus-client is imported, in this process or a worker.
+    own_dir = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        own_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="backup-doctor-metrics-")
+    import uvicorn
+
+    try:
+        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, log_config=LOG_CONFIG,
+                    access_log=False, server_header=False)
+    finally:
+        if own_dir is not None:
+            shutil.rmtree(own_dir, ignore_errors=True)

@@ -1,0 +1,224 @@
+"""Load figures for ``backup-doctor serve`` (not a test: it prints, it never fails CI).
+
+    python scripts/bench_service.py                      # 100,000 requests
+    python scripts/bench_service.py --requests 20000     # shorter
+
+Starts the installed ``backup-doctor serve --workers 2`` on loopback, drives it with
+32 concurrent keep-alive clients (a small asyncio HTTP/1.1 client: a Python client
+as heavy as the server would steal the cores it measures), on a mix of valid fact
+files (the shipped examples) and invalid bodies (bad JSON, invalid facts: one in
+four), and prints: requests per second, p50/p99 latency, status counts (5xx and
+dropped connections must be zero), the workers' CPU time, so the rate per core
+used can be set against in-process ``Engine.diagnose`` on the same bodies in the
+same run, and the workers' RSS after warm-up and at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as _dt
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from backup_doctor.engine import DoctorError, Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMAND = str(Path(sys.executable).with_name("backup-doctor"))
+CLIENTS = 32
+WORKERS = 2
+
+
+def bodies() -> list[tuple[str, bytes]]:
+    """(path, body): three valid diagnoses for each invalid body, in a fixed order."""
+    valid = [p.read_bytes() for p in sorted((ROOT / "examples" / "facts").glob("*.json"))]
+    invalid = [b'{"schema_version": 1, "account": {', json.dumps(
+        {"schema_version": 1, "account": {"plan_gb": -5}, "network": {"wifi_kind": "hotspot"}}).encode()]
+    mix: list[tuple[str, bytes]] = []
+    for i, body in enumerate(valid * 3):
+        mix.append(("/v1/diagnose?lang=" + ("ja" if i % 2 else "en"), body))
+        if i % 3 == 2:
+            mix.append(("/v1/diagnose", invalid[i % 2]))
+    return mix
+
+
+def in_process_rate(mix: list[tuple[str, bytes]], seconds: float) -> float:
+    """Diagnoses (and refusals) per second of one thread calling Engine.diagnose on the same bodies."""
+    engine = Engine()
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for path, body in mix:
+            try:
+                engine.diagnose(body, lang="ja" if path.endswith("ja") else "en")
+            except DoctorError:
+                pass
+            done += 1
+    return done / (time.perf_counter() - start)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def worker_pids(pid: int) -> list[int]:
+    # uvicorn's supervisor may also start a resource-tracker process: workers run the service.
+    return [c for c in children(pid) if b"multiprocessing.resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def rss_mb(pids: list[int]) -> list[float]:
+    out = []
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                out.append(int(line.split()[1]) / 1024)
+    return out
+
+
+class Results:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.statuses: Counter[int] = Counter()
+        self.dropped = 0
+
+
+async def client(port: int, requests: list[bytes], results: Results) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for request in requests:
+        start = time.perf_counter()
+        try:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:"))
+            await reader.readexactly(length)
+        except (OSError, asyncio.IncompleteReadError, StopIteration):
+            results.dropped += 1
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            continue
+        results.latencies.append(time.perf_counter() - start)
+        results.statuses[status] += 1
+    writer.close()
+
+
+def raw(path: str, body: bytes) -> bytes:
+    return (f"POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+async def load(port: int, mix: list[tuple[str, bytes]], total: int) -> tuple[Results, float]:
+    per_client = total // CLIENTS
+    results = Results()
+    prepared = [raw(p, b) for p, b in mix]
+    plans = [[prepared[(c * 7 + i) % len(prepared)] for i in range(per_client)] for c in range(CLIENTS)]
+    start = time.perf_counter()
+    await asyncio.gather(*(client(port, plan, results) for plan in plans))
+    return results, time.perf_counter() - start
+
+
+def wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
+    import urllib.request
+
+    ok = 0
+    deadline = time.monotonic() + 120
+    while ok < 20:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            sys.exit("the service did not start")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=5) as answer:
+                ok = ok + 1 if answer.status == 200 else 0
+        except OSError:
+            ok = 0
+            time.sleep(0.2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--baseline-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    mix = bodies()
+    print(f"date: {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
+          f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+          f"{platform.platform()}")
+    import importlib.util
+
+    extras = [m for m in ("httptools", "uvloop") if importlib.util.find_spec(m)]
+    print(f"uvicorn with: {', '.join(extras) or 'h11 and asyncio (no httptools, no uvloop)'}")
+    print(f"body mix: {len(mix)} bodies, {sum('lang' not in p for p, _ in mix)} of them invalid")
+
+    # The in-process rate is taken before and after the load, and the mean compared: a
+    # shared machine's speed moves during a run.
+    baseline_before = in_process_rate(mix, args.baseline_seconds / 2)
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    port = free_port()
+    proc = subprocess.Popen([COMMAND, "serve", "--port", str(port), "--workers", str(WORKERS)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_ready(port, proc)
+        workers = worker_pids(proc.pid)
+        warm, _ = asyncio.run(load(port, mix, min(5_000, args.requests)))
+        rss_before = rss_mb(workers)
+        cpu_before = cpu_seconds(workers)
+        results, wall = asyncio.run(load(port, mix, args.requests))
+        cpu = cpu_seconds(workers) - cpu_before
+        rss_after = rss_mb(workers)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+    load_avg = os.getloadavg()[0]
+    baseline_after = in_process_rate(mix, args.baseline_seconds / 2)
+    baseline = (baseline_before + baseline_after) / 2
+
+    done = len(results.latencies)
+    rate = done / wall
+    cores = cpu / wall
+    lat = sorted(results.latencies)
+    p50, p99 = statistics.median(lat) * 1000, lat[int(len(lat) * 0.99)] * 1000
+    fivexx = sum(n for s, n in results.statuses.items() if s >= 500)
+    print(f"service: {done:,} requests in {wall:.1f} s = {rate:,.0f}/s from {CLIENTS} clients, {WORKERS} workers")
+    print(f"  statuses: {dict(sorted(results.statuses.items()))}; 5xx: {fivexx}; dropped connections: "
+          f"{results.dropped}; warm-up: {len(warm.latencies):,} requests before")
+    print(f"  latency p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 < 25 ms: {'PASS' if p99 < 25 else 'MISS'})")
+    print(f"  workers' CPU: {cpu:.1f} s = {cores:.2f} cores busy; {rate / cores:,.0f} requests/s per core used")
+    print(f"  load average after the load: {load_avg:.2f} (other processes on the machine compete for its cores)")
+    print(f"in-process Engine.diagnose, one thread, same bodies: {baseline:,.0f}/s "
+          f"({baseline_before:,.0f} before the load, {baseline_after:,.0f} after)")
+    ratio = rate / cores / baseline
+    print(f"  service per core used / in-process: {ratio:.2f} (target >= 0.5: {'PASS' if ratio >= 0.5 else 'MISS'})")
+    print(f"workers' RSS after warm-up: {', '.join(f'{r:.1f}' for r in rss_before)} MB; after "
+          f"{args.requests:,} more requests: {', '.join(f'{r:.1f}' for r in rss_after)} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""The HTTP service as users start it: ``backup-doctor serve`` in a subprocess, called over loopback.
+
+One server with two workers serves most tests (as a helpdesk would run it); a second
+one, with API keys, the auth tests. Each is stopped with its whole process group.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+httpx = pytest.importorskip("httpx")
+
+COMMAND = str(Path(sys.executable).with_name("backup-doctor"))
+EXAMPLE = "tethering-free-tier-migrate"
+INVALID = {"schema_version": 1, "account": {"plan_gb": -5}, "network": {"wifi_kind": "hotspot"}, "colour": "red"}
+KEY = "k3y-for-tests-0123456789abcdef"
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+    tmp: Path
+
+    def log_lines(self) -> list[dict[str, Any]]:
+        lines = []
+        for line in self.log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("{"):
+                lines.append(json.loads(line))
+        return lines
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _start(tmp: Path, *args: str) -> Iterator[Server]:
+    port = _free_port()
+    log = tmp / "serve.log"
+    env = {**os.environ, "TMPDIR": str(tmp), "LANG": "C.UTF-8"}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    with log.open("wb") as out:
+        proc = subprocess.Popen([COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp, start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", proc, log, tmp)
+    try:
+        _wait_ready(server)
+        yield server
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
+def _wait_ready(server: Server) -> None:
+    # Every worker must be ready: new connections land on either, so ask until many in a row say so.
+    deadline, in_a_row = time.monotonic() + 90, 0
+    while in_a_row < 20:
+        assert server.proc.poll() is None, server.log.read_text(errors="replace")
+        assert time.monotonic() < deadline, "the service never became ready"
+        try:
+            status = httpx.get(server.url + "/health/ready", timeout=5).status_code
+        except httpx.TransportError:
+            status = 0
+        in_a_row = in_a_row + 1 if status == 200 else 0
+        if status != 200:
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from _start(tmp_path_factory.mktemp("serve"), "--workers", "2")
+
+
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("keyed")
+    (tmp / "keys.txt").write_text(f"# helpdesk integrations\n\n{KEY}\nanother-key-0123456789abcdef\n", encoding="utf-8")
+    yield from _start(tmp, "--api-keys", str(tmp / "keys.txt"))
+
+
+@pytest.fixture
+def facts(example: Any) -> dict[str, Any]:
+    data: dict[str, Any] = example(EXAMPLE)
+    return data
+
+
+def _cli_json(path: Path, *args: str) -> Any:
+    proc = subprocess.run([COMMAND, "diagnose", str(path), "--format", "json", *args], capture_output=True,
+                          timeout=120, check=True)
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_diagnosis_is_the_cli_report_in_the_language_asked(server: Server, examples_dir: Path, lang: str) -> None:
+    path = examples_dir / f"{EXAMPLE}.json"
+    by_query = httpx.post(f"{server.url}/v1/diagnose?lang={lang}&explain=true", content=path.read_bytes())
+    by_header = httpx.post(f"{server.url}/v1/diagnose", content=path.read_bytes(),
+                           headers={"Accept-Language": f"{lang};q=0.9, fr;q=1"})
+    assert by_query.status_code == 200 and by_query.headers["content-type"] == "application/json"
+    assert by_query.json() == _cli_json(path, "--lang", lang, "--explain")
+    assert by_header.json() == _cli_json(path, "--lang", lang)
+    assert "network-unstable" in [f["id"] for f in by_query.json()["findings"]]
+
+
+def test_english_is_the_default_language(server: Server, facts: dict[str, Any]) -> None:
+    assert httpx.post(f"{server.url}/v1/diagnose", json=facts).json()["lang"] == "en"
+    assert httpx.post(f"{server.url}/v1/diagnose", json=facts, headers={"Accept-Language": "de"}).json()["lang"] == "en"
+
+
+def test_note_holds_markdown_html_and_text_with_the_ticket_escaped(server: Server, facts: dict[str, Any]) -> None:
+    facts = {**facts, "ticket": "<script>alert(1)</script>"}
+    answer = httpx.post(f"{server.url}/v1/note?lang=ja", json=facts).json()
+    assert set(answer) == {"markdown", "html", "text"}
+    assert answer["markdown"].startswith("# backup-doctor 診断結果")
+    assert "<script>" not in answer["html"] and "&lt;script&gt;" in answer["html"]
+    assert "<ol>" in answer["html"] and "ios-outdated" in answer["text"]
+
+
+def test_batch_answers_every_item_in_order_with_its_own_error(server: Server, facts: dict[str, Any]) -> None:
+    items = [{"id": "HD-1", "facts": facts}, {"id": "HD-2", "facts": INVALID}, {"id": "HD-3", "facts": facts}]
+    results = httpx.post(f"{server.url}/v1/batch?lang=ja", json={"items": items}).json()["results"]
+    assert [r["id"] for r in results] == ["HD-1", "HD-2", "HD-3"]
+    assert results[0]["report"] == results[2]["report"] and results[0]["report"]["lang"] == "ja"
+    error = results[1]["error"]
+    assert error["code"] == "invalid_facts" and "report" not in results[1]
+    assert {p["location"] for p in error["problems"]} == {"account.plan_gb", "network.wifi_kind", "colour"}
+
+
+def test_why_not_validate_schema_and_rules(server: Server, facts: dict[str, Any]) -> None:
+    why = httpx.post(f"{server.url}/v1/why-not/buy-icloud-storage?lang=ja", json=facts).json()
+    assert why["id"] == "buy-icloud-storage" and why["lang"] == "ja" and why["rules"]
+    assert httpx.post(f"{server.url}/v1/validate", json=facts).json() == {"valid": True}
+    assert httpx.get(f"{server.url}/v1/schema").json()["title"] == "backup-doctor fact file"
+    rules = httpx.get(f"{server.url}/v1/rules?lang=ja").json()
+    assert len(rules) > 10
+    detail = httpx.get(f"{server.url}/v1/rules/{rules[0]['id']}?lang=ja").json()
+    assert detail["id"] == rules[0]["id"] and detail["when"]
+    # The pack file and line, not where the server is installed.
+    assert detail["where"] == rules[0]["where"] and detail["where"].startswith("core/")
+
+
+def test_health_and_openapi(server: Server) -> None:
+    assert httpx.get(f"{server.url}/health/live").json() == {"status": "live"}
+    assert httpx.get(f"{server.url}/health/ready").json() == {"status": "ready"}
+    doc = httpx.get(f"{server.url}/openapi.json").json()
+    assert doc["openapi"].startswith("3.1")
+    for path in ("/v1/diagnose", "/v1/note", "/v1/validate", "/v1/why-not/{id}", "/v1/batch"):
+        examples = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["examples"]
+        assert examples, path
+
+
+def _problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    uuid.UUID(response.headers["x-decision-id"])
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["code"] == code
+    assert {"type", "title", "detail", "problems"} <= set(body)
+    return body
+
+
+def test_invalid_facts_list_every_problem_in_the_language_asked(server: Server) -> None:
+    en = _problem(httpx.post(f"{server.url}/v1/diagnose", json=INVALID), 422, "invalid_facts")
+    ja = _problem(httpx.post(f"{server.url}/v1/validate", json=INVALID, headers={"Accept-Language": "ja-JP"}),
+                  422, "invalid_facts")
+    assert [p["location"] for p in en["problems"]] == [p["location"] for p in ja["problems"]]
+    assert len(en["problems"]) == 3
+    assert ja["detail"] == "ファクトファイルに問題が 3 件あります" and ja["title"] == "ファクトファイルが正しくありません"
+    colour = next(p for p in en["problems"] if p["location"] == "colour")
+    assert colour["message"] == "unknown field"
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status", "code"), [
+    ("POST", "/v1/diagnose", b'{"schema_version": 1,', 400, "bad_json"),
+    ("POST", "/v1/batch", b"[[[", 400, "bad_json"),
+    ("POST", "/v1/diagnose?lang=fr", b"{}", 400, "unknown_lang"),
+    ("POST", "/v1/diagnose?explain=maybe", b"{}", 400, "bad_parameter"),
+    ("POST", "/v1/why-not/use-stable-wifii", b"{}", 404, "unknown_id"),
+    ("GET", "/v1/rules/R-nothing", b"", 404, "unknown_id"),
+    ("GET", "/v1/nothing", b"", 404, "not_found"),
+    ("GET", "/v1/diagnose", b"", 405, "method_not_allowed"),
+    ("POST", "/v1/batch", b'{"items": {}}', 422, "invalid_batch"),
+    ("POST", "/v1/batch", json.dumps({"items": [{"id": str(n), "facts": {}} for n in range(101)]}).encode(),
+     422, "too_many_items"),
+])
+def test_every_client_error_is_problem_json(server: Server, method: str, path: str, body: bytes, status: int,
+                                            code: str) -> None:
+    _problem(httpx.request(method, server.url + path, content=body or None), status, code)
+
+
+def test_a_fact_file_with_very_many_problems_says_how_many_are_not_listed(server: Server) -> None:
+    facts = {"schema_version": 1, **{f"field_{n}": n for n in range(150)}}
+    body = _problem(httpx.post(f"{server.url}/v1/validate", json=facts), 422, "invalid_facts")
+    assert len(body["problems"]) + body["omitted"] == 150 and body["problems"]
+    assert "150" in body["detail"]
+
+
+def test_unknown_id_suggests_the_closest(server: Server) -> None:
+    body = _problem(httpx.post(f"{server.url}/v1/why-not/use-stable-wifii?lang=ja", json={}), 404, "unknown_id")
+    assert "use-stable-wifi" in body["detail"]
+
+
+def test_a_body_over_one_mib_is_refused_with_or_without_content_length(server: Server) -> None:
+    big = b'{"ticket": "' + b"x" * (1 << 20) + b'"}'
+    _problem(httpx.post(f"{server.url}/v1/diagnose", content=big), 413, "too_large")
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: Transfer-Encoding: chunked
+        yield b'{"ticket": "'
+        for _ in range(20):
+            yield b"y" * 65536
+        yield b'"}'
+
+    response = httpx.post(f"{server.url}/v1/diagnose?lang=ja", content=chunks())
+    assert "content-length" not in response.request.headers
+    assert _problem(response, 413, "too_large")["detail"].startswith("本文が")
+    # The same connection pool goes on working afterwards.
+    assert httpx.get(f"{server.url}/health/live").status_code == 200
+
+
+def test_ids_on_every_v1_answer_and_every_error(server: Server, facts: dict[str, Any]) -> None:
+    seen = set()
+    for method, path, body in [("POST", "/v1/diagnose", facts), ("POST", "/v1/diagnose", INVALID),
+                               ("GET", "/v1/rules", None), ("GET", "/nowhere", None)]:
+        response = httpx.request(method, server.url + path, json=body, headers={"X-Request-Id": f"req-{path}"})
+        seen.add(str(uuid.UUID(response.headers["x-decision-id"])))
+        assert response.headers["x-request-id"] == f"req-{path}"
+    assert len(seen) == 4
+    assert "x-decision-id" not in httpx.get(f"{server.url}/health/live").headers
+
+
+def test_the_log_line_holds_ids_and_outcome_never_the_facts(server: Server, facts: dict[str, Any]) -> None:
+    secret = "SECRET-TICKET-" + uuid.uuid4().hex
+    facts = {**facts, "ticket": secret, "symptoms": {"messages": [secret + " backup failed"]}}
+    response = httpx.post(f"{server.url}/v1/diagnose", json=facts, headers={"X-Request-Id": "log-test-1"})
+    decision = response.headers["x-decision-id"]
+    time.sleep(0.5)
+    assert secret not in server.log.read_text(encoding="utf-8", errors="replace")
+    (line,) = [entry for entry in server.log_lines() if entry.get("decision_id") == decision]
+    assert line["request_id"] == "log-test-1" and line["endpoint"] == "/v1/diagnose" and line["outcome"] == "ok"
+    assert line["findings"] == [f["id"] for f in response.json()["findings"]] and line["duration_ms"] > 0
+
+
+def _decisions(server: Server, endpoint: str) -> dict[str, float]:
+    text = httpx.get(f"{server.url}/metrics").text
+    counts: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("backup_doctor_decisions_total{") and f'endpoint="{endpoint}"' in line:
+            outcome = line.split('outcome="')[1].split('"')[0]
+            counts[outcome] = float(line.rsplit(" ", 1)[1])
+    return counts
+
+
+def test_load_loop_metrics_add_up_over_both_workers(server: Server, facts: dict[str, Any]) -> None:
+    before = _decisions(server, "/v1/note")
+    statuses: Counter[int] = Counter()
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        mine = list(range(n, 300, 8))
+        # A new connection every few requests, so the kernel spreads them over both workers.
+        for start in range(0, len(mine), 5):
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                for i in mine[start:start + 5]:
+                    body = facts if i % 3 else INVALID
+                    try:
+                        status = http.post("/v1/note", json=body).status_code
+                    except httpx.TransportError as exc:
+                        with lock:
+                            failures.append(repr(exc))
+                        continue
+                    with lock:
+                        statuses[status] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert statuses == {200: 200, 422: 100}
+    after = _decisions(server, "/v1/note")
+    assert after.get("ok", 0) - before.get("ok", 0) == 200, (before, after)
+    assert after.get("invalid_facts", 0) - before.get("invalid_facts", 0) == 100, (before, after)
+    pids = {e["pid"] for e in server.log_lines() if e.get("endpoint") == "/v1/note"}
+    assert len(pids) == 2, f"both workers should have served the load: {pids}"
+
+
+def test_api_keys_guard_everything_but_health(keyed: Server, facts: dict[str, Any]) -> None:
+    url = keyed.url
+    for headers in ({}, {"Authorization": "Bearer wrong-key-0123456789abcdef"}, {"Authorization": KEY}):
+        body = _problem(httpx.post(f"{url}/v1/diagnose", json=facts, headers=headers), 401, "unauthorized")
+        assert "Bearer" in body["detail"]
+    assert httpx.post(f"{url}/v1/diagnose", headers={"Accept-Language": "ja"}).json()["title"] == "API キーが必要です"
+    assert httpx.get(f"{url}/metrics").status_code == 401
+    assert httpx.get(f"{url}/openapi.json").status_code == 401
+    assert httpx.get(f"{url}/health/ready").status_code == 200
+    good = {"Authorization": f"Bearer {KEY}"}
+    assert httpx.post(f"{url}/v1/diagnose", json=facts, headers=good).status_code == 200
+    assert httpx.get(f"{url}/metrics", headers=good).status_code == 200
+    # An unauthenticated client cannot make the service read a large body.
+    _problem(httpx.post(f"{url}/v1/diagnose", content=b"x" * (2 << 20)), 401, "unauthorized")
+
+
+def test_stopping_the_server_removes_its_metrics_folder(tmp_path: Path) -> None:
+    for server in _start(tmp_path, "--workers", "2"):
+        httpx.post(f"{server.url}/v1/validate", json={"schema_version": 1})
+        assert list(tmp_path.glob("backup-doctor-metrics-*/*.db"))
+    assert list(tmp_path.glob("backup-doctor-metrics-*")) == []
