@@ -14,7 +14,7 @@ def main() -> None:
     # sooner; a long `batch` still collects what it creates itself.
     gc.disable()
     try:
-        from .main import cli
+        from .app import cli
     except KeyboardInterrupt:
         _interrupted_at_start()
     finally:

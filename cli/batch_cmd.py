@@ -17,7 +17,7 @@ import click
 
 from ..engine.errors import EngineError, InputError
 from ..engine.texts import os_reason, say, say_in
-from .main import EXIT_INTERRUPTED, EXIT_TERMINATED, OutputError, cli, fail, interrupted, lang_option, rules_option
+from .options import EXIT_INTERRUPTED, EXIT_TERMINATED, OutputError, fail, interrupted, lang_option, rules_option
 
 if TYPE_CHECKING:
     from ..engine.batch import BatchSummary
@@ -30,7 +30,7 @@ _SUMMARY = {
 }
 
 
-@cli.command()
+@click.command()
 @click.argument("input_file", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the records to this file, atomically (default: standard output); "

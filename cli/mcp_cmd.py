@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..engine import Engine
-from .main import EXIT_INPUT, cli, lang_option, rules_option
+from .options import EXIT_INPUT, lang_option, rules_option
 
 _NO_EXTRA = {
     "en": "Error: the MCP server needs the mcp extra: pip install 'backup-doctor[mcp]'",
@@ -20,7 +19,7 @@ _NO_EXTRA = {
 }
 
 
-@cli.command("mcp")
+@click.command("mcp")
 @lang_option
 @rules_option
 def mcp_cmd(lang: str, rules_dirs: tuple[Path, ...]) -> None:
@@ -42,4 +41,6 @@ def mcp_cmd(lang: str, rules_dirs: tuple[Path, ...]) -> None:
 
     # Built before serving: a bad --rules pack is a one-line error and exit 2, not a
     # server that fails every call.
+    from ..engine.runner import Engine
+
     serve_stdio(Engine(rules_dirs), default_lang=lang)

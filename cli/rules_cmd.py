@@ -13,13 +13,10 @@ from typing import Any
 
 import click
 
-from ..engine import Engine
-from ..engine.loader import load_facts
-from ..engine.rulebase.load import load_rulebase
-from .main import EXIT_FAILED_CHECK, cli, format_option, lang_option, rules_option
+from .options import EXIT_FAILED_CHECK, format_option, lang_option, rules_option
 
-# Each command imports what it uses (the catalogue, why-not, lint, ruletest and their
-# renderers): `backup-doctor diagnose` and `batch` load this module only to register
+# Each command imports what it uses (the engine, the catalogue, why-not, lint, ruletest
+# and their renderers): `backup-doctor diagnose` and `batch` load this module only to register
 # the commands, and need none of it.
 
 
@@ -30,7 +27,7 @@ def _emit(fmt: str, data: Any, lines: list[str]) -> None:
         click.echo("\n".join(lines))
 
 
-@cli.group("rules")
+@click.group("rules")
 def rules_group() -> None:
     """Inspect, lint and test rule packs (the built-in pack and your own)."""
 
@@ -42,6 +39,7 @@ def rules_group() -> None:
 def rules_list(fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """List every rule: its id, what it concludes and what it means."""
     from ..engine.authoring.catalog import list_rules
+    from ..engine.rulebase.load import load_rulebase
     from .rules_render import rule_list_lines
 
     rules = list_rules(load_rulebase(rules_dirs), lang)
@@ -56,6 +54,7 @@ def rules_list(fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
 def rules_show(rule_id: str, fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """Show one rule: its conditions in words, its conclusions and their texts."""
     from ..engine.authoring.catalog import show_rule
+    from ..engine.rulebase.load import load_rulebase
     from .rules_render import rule_detail_lines
 
     detail = show_rule(load_rulebase(rules_dirs), rule_id, lang)
@@ -97,6 +96,7 @@ def rules_test(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], cover: str
     Exits 1 when a case fails (or, with --require-full-coverage, when a rule was not reached).
     """
     from ..engine.authoring.ruletest import run_tests
+    from ..engine.runner import Engine
     from .rules_render import test_json, test_lines
 
     engine = Engine(rules_dirs)
@@ -108,7 +108,7 @@ def rules_test(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], cover: str
         sys.exit(EXIT_FAILED_CHECK)
 
 
-@cli.command("why-not")
+@click.command("why-not")
 @click.argument("fact_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @click.argument("conclusion_id", metavar="ID")
 @format_option("text", "json")
@@ -122,6 +122,8 @@ def why_not_cmd(fact_file: str, conclusion_id: str, fmt: str, lang: str, rules_d
     kept it out.
     """
     from ..engine.authoring.whynot import why_not
+    from ..engine.loader import load_facts
+    from ..engine.runner import Engine
     from .rules_render import why_not_lines
 
     engine = Engine(rules_dirs)

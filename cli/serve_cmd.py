@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .main import EXIT_INPUT, cli, default_lang
+from .options import EXIT_INPUT, default_lang
 
 _TEXTS = {
     "missing": ("Error: the HTTP service needs the server extra: pip install 'backup-doctor[server]'",
@@ -27,7 +27,7 @@ SERVER_MODULES = ("fastapi", "uvicorn", "prometheus_client")
 APP = "backup_doctor.cli.service.app:create_app"
 
 
-@cli.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0: every interface, e.g. in a container).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="TCP port.")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from backup_doctor.cli.main import cli
+from backup_doctor.cli.app import cli
 from backup_doctor.engine import EngineError, diagnose
 from backup_doctor.engine.runner import Engine
 

@@ -11,7 +11,7 @@ import click
 import pytest
 from pydantic import BaseModel
 
-from backup_doctor.cli.main import cli
+from backup_doctor.cli.app import cli
 from backup_doctor.engine import FactFile, Report
 
 CLI_DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from backup_doctor.cli.main import cli
+from backup_doctor.cli.app import cli
 from backup_doctor.engine import diagnose
 from backup_doctor.engine.errors import InputError
 from backup_doctor.engine.loader import parse_facts

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from backup_doctor.cli.main import cli
+from backup_doctor.cli.app import cli
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 REGEN = "python scripts/regen_golden.py"

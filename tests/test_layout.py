@@ -173,9 +173,8 @@ def test_the_layout_reads_the_whole_package() -> None:
     assert any(edge == "engine._durable" for edges in _graph(lazy=False).values() for edge in edges)
 
 
-@pytest.mark.xfail(strict=True, reason=_REDESIGN)
 def test_no_import_circles() -> None:
-    # Today: cli.main <-> cli.batch_cmd, cli.rules_cmd (commands registered by a bottom
+    # Once: cli.main <-> cli.batch_cmd, cli.rules_cmd (commands registered by a bottom
     # import) and engine.packs <-> engine.snapshot (a lazy import).
     assert _circles(_graph(lazy=True)) == []
 

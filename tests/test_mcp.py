@@ -22,7 +22,7 @@ from mcp import Client, StdioServerParameters  # noqa: E402
 from mcp.shared.exceptions import MCPError  # noqa: E402
 
 from backup_doctor.cli.chatbot import DoctorServer  # noqa: E402
-from backup_doctor.cli.main import cli  # noqa: E402
+from backup_doctor.cli.app import cli  # noqa: E402
 from backup_doctor.engine import Engine, EngineError, why_not  # noqa: E402
 
 TOOLS = {"diagnose", "why_not", "validate", "list_rules", "show_rule"}
@@ -298,6 +298,6 @@ def test_without_the_extra_one_line_says_what_to_install(run_python: Any, lang: 
 
 
 def test_other_commands_do_not_load_the_sdk(run_python: Any) -> None:
-    proc = run_python("-c", "import sys, backup_doctor.cli.main; print(sorted(m for m in sys.modules "
+    proc = run_python("-c", "import sys, backup_doctor.cli.app; print(sorted(m for m in sys.modules "
                             "if m.split('.')[0] in ('mcp', 'mcp_types') or '.chatbot' in m))")
     assert proc.stdout.decode().strip() == "[]"

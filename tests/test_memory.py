@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from backup_doctor.cli.main import cli
+from backup_doctor.cli.app import cli
 from backup_doctor.engine import Engine, FactSchemaError, diagnose, parse_facts
 
 _GROWTH = r"""

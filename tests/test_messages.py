@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from backup_doctor.cli.main import cli
+from backup_doctor.cli.app import cli
 from backup_doctor.engine import InputError, parse_facts
 from backup_doctor.engine.texts import TEXTS, Msg, in_lang, say
 

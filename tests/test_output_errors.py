@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from backup_doctor.cli.main import cli
+from backup_doctor.cli.app import cli
 
 CLI = [sys.executable, "-m", "backup_doctor.cli"]
 WAIT = 120

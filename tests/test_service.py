@@ -14,7 +14,7 @@ from click.testing import CliRunner
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from backup_doctor.cli.main import cli  # noqa: E402
+from backup_doctor.cli.app import cli  # noqa: E402
 from backup_doctor.cli.service.app import create_app  # noqa: E402
 
 
@@ -109,7 +109,7 @@ def test_serve_without_the_server_extra_says_how_to_install_it(run_python: Any, 
 
 
 def test_the_cli_never_imports_the_server_packages(run_python: Any) -> None:
-    proc = run_python("-c", "import sys, backup_doctor.cli.main; "
+    proc = run_python("-c", "import sys, backup_doctor.cli.app; "
                             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
                             "('fastapi', 'uvicorn', 'prometheus_client', 'starlette')))")
     assert proc.stdout.decode().strip() == "[]"

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from backup_doctor.cli.main import cli
+from backup_doctor.cli.app import cli
 from backup_doctor.engine import diagnose
 from backup_doctor.engine.safe_text import for_markdown, for_terminal, json_for_terminal, markdown_code_block
 

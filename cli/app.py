@@ -1,74 +1,35 @@
 """The ``backup-doctor`` command: a thin layer over :mod:`backup_doctor.engine`.
 
-Exit codes (also in ``--help`` and the README):
-
-==  =========================================================================
-0   the command ran: a report was printed (with or without findings), or every file was valid
-1   ``validate``/``rules lint``/``rules test``: some file is invalid or some check failed
-2   bad usage or bad input: unknown option, unreadable or invalid fact file or rule pack
-3   internal error: the rules failed to run (a bug; please report it with ``--debug`` output)
-4   the output could not be written (standard output or ``-o``: disk full, device error)
-130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM, ``batch``)
-==  =========================================================================
-
-A closed pipe (``backup-doctor schema | head``) ends quietly with 1, as click does.
+``cli`` is the command group; ``diagnose``, ``validate`` and ``schema`` live here, the
+other commands in their own modules (``batch_cmd``, ``rules_cmd``, ``serve_cmd``,
+``mcp_cmd``), added at the bottom with ``add_command``. Exit codes and the shared
+options: ``options.py``.
 """
 
 from __future__ import annotations
 
 import errno
 import json
-import locale
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from ..engine import Engine
-from ..engine.errors import DoctorError, EngineError, InputError, RulePackError
+from ..engine.errors import DoctorError, InputError
 from ..engine.loader import load_facts
-from ..engine.texts import in_lang, os_reason, say, say_in
+from ..engine.runner import Engine
+from ..engine.texts import os_reason, say, say_in
+from .batch_cmd import batch
+from .mcp_cmd import mcp_cmd
+from .options import (EXIT_BROKEN_PIPE, EXIT_FAILED_CHECK, OutputError, default_lang, fail, format_option,
+                      interrupted, lang_option, rules_option)
 from .render import render
+from .rules_cmd import rules_group, why_not_cmd
+from .serve_cmd import serve
 from .stdio import StdoutError, own_stdout, silence_stdout
 from .usage import lang_in_args, localised
-
-EXIT_OK, EXIT_FAILED_CHECK, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT = 0, 1, 2, 3, 4
-EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + 2, 128 + 15  # what a shell reports for SIGINT, SIGTERM
-EXIT_BROKEN_PIPE = 1  # click's own choice for a reader that went away
-
-
-class OutputError(DoctorError):
-    """Standard output or the output file could not be written (disk full, device error)."""
-
-    code = "output_error"
-
-
-# Which exit code each library error means; decided here and nowhere else.
-EXIT_CODES: list[tuple[type[DoctorError], int]] = [
-    (OutputError, EXIT_OUTPUT),
-    (InputError, EXIT_INPUT),
-    (RulePackError, EXIT_INPUT),
-    (EngineError, EXIT_INTERNAL),
-    (DoctorError, EXIT_INTERNAL),
-]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def default_lang() -> str:
-    """``ja`` when the locale is Japanese, else ``en``."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "ja" if value.lower().startswith("ja") else "en"
-    try:
-        loc = locale.getlocale()[0] or ""
-    except ValueError:
-        loc = ""
-    return "ja" if loc.lower().startswith("ja") else "en"
 
 
 class DoctorGroup(click.Group):
@@ -113,46 +74,6 @@ class DoctorGroup(click.Group):
             lang = ctx.meta.get("lang") or lang
             fail(OutputError(say("cannot_write", reason=os_reason(exc)), source=say_in(lang, "standard_output")),
                  lang)
-
-
-def fail(exc: DoctorError, lang: str = "en") -> None:
-    """Print *exc* as ``Error: …`` (one line per problem), in *lang*, and exit with its code."""
-    code = next(c for cls, c in EXIT_CODES if isinstance(exc, cls))
-    click.echo(say_in(lang, "error") + exc.render(lang), err=True)
-    if code == EXIT_INTERNAL:
-        click.echo(say_in(lang, "bug_hint"), err=True)
-    sys.exit(code)
-
-
-def interrupted(message: str, lang: str, code: int = EXIT_INTERRUPTED) -> None:
-    """Say on one line, in *lang*, that the command was interrupted, and exit with *code*."""
-    # "\n" first: the terminal has echoed ^C where the cursor was.
-    click.echo("\n" + in_lang(message, lang) if sys.stderr.isatty() else in_lang(message, lang), err=True)
-    sys.exit(code)
-
-
-def _resolve_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-    # Resolved once, and kept where the error handler above finds it.
-    lang = ctx.meta["lang"] = value or default_lang()
-    return lang
-
-
-def lang_option(f: F) -> F:
-    return click.option("--lang", type=click.Choice(["en", "ja"]), default=None, callback=_resolve_lang,
-                        help="Language of the texts and of errors about the input "
-                             "(default: from the locale, else en).")(f)
-
-
-def rules_option(f: F) -> F:
-    return click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-                        help="A folder of custom rule packs to add (repeatable).")(f)
-
-
-def format_option(*choices: str) -> Callable[[F], F]:
-    def deco(f: F) -> F:
-        return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0],
-                            show_default=True, help="Output format.")(f)
-    return deco
 
 
 @click.group(cls=DoctorGroup, context_settings={"help_option_names": ["-h", "--help"]},
@@ -228,6 +149,5 @@ def schema() -> None:
     click.echo(json.dumps(fact_schema(), ensure_ascii=False, indent=2))
 
 
-# Commands that live in their own modules register themselves on `cli`.
-from . import batch_cmd, rules_cmd, serve_cmd  # noqa: E402,F401
-from . import mcp_cmd  # noqa: E402,F401
+for command in (batch, rules_group, why_not_cmd, serve, mcp_cmd):
+    cli.add_command(command)
