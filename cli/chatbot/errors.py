@@ -8,9 +8,10 @@ from typing import Any
 
 from mcp import types
 
-from ...engine import DoctorError, FactFile, InputError, Problem, parse_facts
+from ...engine.loader import parse_facts
+from ...facts.models import FactFile
 from ...engine.texts import Msg, in_lang, say
-from ...engine.errors import closest
+from ...engine.errors import DoctorError, InputError, Problem, closest
 from .tools import LANGS, SCHEMA_URI
 
 RUN_TIMEOUT_S = 60.0

@@ -14,10 +14,11 @@ from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
-from ...engine import Engine, EngineError, InputError, WhyNot, why_not
+from ...engine.authoring.whynot import WhyNot, why_not
+from ...engine.runner import Engine
 from ...engine.authoring.catalog import RuleDetail, list_rules, show_rule
 from ...engine.texts import in_lang
-from ...engine.errors import closest
+from ...engine.errors import EngineError, InputError, closest
 from .errors import TEXTS, RUN_TIMEOUT_S, Arguments, ToolFailure, internal_text, problem_text
 from .tools import INSTRUCTIONS, LANGS, RULES_URI, SCHEMA_URI, RuleList, Valid, fact_schema, tool_list
 

@@ -9,7 +9,8 @@ from typing import Any
 from mcp import types
 from pydantic import BaseModel
 
-from ...engine import Report, WhyNot
+from ...engine.authoring.whynot import WhyNot
+from ...engine.report.model import Report
 from ...engine.authoring.catalog import RuleDetail, RuleSummary
 
 LANGS = ("en", "ja")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ...engine import Report
+from ...engine.report.model import Report
 from ..render import _LABELS, MAX_QUESTIONS_SHOWN, render_text
 
 

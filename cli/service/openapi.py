@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...engine import FactFile
+from ...facts.models import FactFile
 from .problems import CODES, PROBLEM_JSON
 from .ready import examples
 

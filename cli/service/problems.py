@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ...engine import DoctorError, EngineError, FactSchemaError, Problem
+from ...engine.errors import DoctorError, EngineError, FactSchemaError, Problem
 from ...engine.texts import in_lang
 
 PROBLEM_JSON = "application/problem+json"

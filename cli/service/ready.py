@@ -14,10 +14,12 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ...engine import Engine
 from .problems import ProblemError
+
+if TYPE_CHECKING:
+    from ...engine.runner import Engine
 
 _log = logging.getLogger("uvicorn.error")
 
@@ -56,6 +58,8 @@ class EngineHolder:
 
     def _build(self) -> None:
         try:
+            from ...engine.runner import Engine  # here: the engine loads in the worker, after start-up
+
             engine = Engine()
             report = engine.diagnose(examples()[SELF_TEST])
             if SELF_TEST_FINDING not in {f.id for f in report.findings}:

@@ -12,11 +12,13 @@ import json
 import logging
 from pathlib import Path
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
 
-from ...engine import DoctorError, Engine, Report, WhyNot
+from ...engine.authoring.whynot import WhyNot
+from ...engine.errors import DoctorError
+from ...engine.report.model import Report
 from ...engine.authoring.catalog import RuleDetail, RuleSummary, list_rules, show_rule
 from ...engine.texts import json_detail, say
 from ...facts.schema import fact_schema
@@ -25,6 +27,9 @@ from .ids import Decision, decision_of
 from .note import render_note
 from .openapi import BatchResponse, Note, Valid, batch_body, errors, fact_body
 from .problems import ProblemError, encode, from_library, text
+
+if TYPE_CHECKING:
+    from ...engine.runner import Engine
 
 MAX_BATCH_ITEMS = 100
 

@@ -6,15 +6,18 @@ English or Japanese, and ids are looked up with a did-you-mean when misspelt.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ...facts.version import Version
 from ..errors import InputError, closest
 from ..texts import Msg, say, say_in
-from ..rulebase.packfile import Condition, StepVariants
-from ..rulebase.load import CompiledRule, RuleBase
+from ..rulebase.packfile import StepVariants
+
+if TYPE_CHECKING:
+    from ..rulebase.load import CompiledRule, RuleBase
+    from ..rulebase.packfile import Condition
 
 ConclusionKind = Literal["finding", "recommendation", "caveat"]
 CONCLUSION_KINDS: tuple[ConclusionKind, ...] = ("finding", "recommendation", "caveat")

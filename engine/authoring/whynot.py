@@ -10,21 +10,24 @@ needed is explained the same way, one level further down.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..report.assemble import jsonable
-from ..report.case import Case
-from .catalog import ConclusionKind, condition_text, producers, require_conclusion, title
-from ..rulebase.predicates import ConditionResult, evaluate
-from ..rulebase.fields import FLAG_SOURCES
-from ..loader import FactsInput
-from ..rulebase.packfile import Condition
-from ..report.questions import QuestionPlan, unknown_sources
-from ..rulebase.load import CompiledRule, RuleBase
-from ..runner import Engine
+from ..report.case import jsonable
 from ..report.placeholders import Placeholders
+from ..report.questions import unknown_sources
+from ..rulebase.fields import FLAG_SOURCES
+from ..rulebase.predicates import ConditionResult, evaluate
+from .catalog import ConclusionKind, condition_text, producers, require_conclusion, title
+
+if TYPE_CHECKING:
+    from ..loader import FactsInput
+    from ..report.case import Case
+    from ..report.questions import QuestionPlan
+    from ..rulebase.load import CompiledRule, RuleBase
+    from ..rulebase.packfile import Condition
+    from ..runner import Engine
 
 Verdict = Literal["holds", "fails", "unknown"]
 _VERDICT: dict[bool | None, Verdict] = {True: "holds", False: "fails", None: "unknown"}

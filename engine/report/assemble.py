@@ -11,15 +11,16 @@ from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...facts.version import Version
-from .case import Case
 from ..rulebase.packfile import TIER_ORDER, StepVariants
 from .questions import questions
 from .model import Lang, Report, TraceEvent
-from ..rulebase.load import CompiledRule, RuleBase
+from .case import jsonable
 from .placeholders import Placeholders
 from ..texts import Msg, in_lang, say, say_in
 
 if TYPE_CHECKING:
+    from ..rulebase.load import CompiledRule, RuleBase
+    from .case import Case
     from .plans import AssemblyPlan, Plans
 
 Tracer = Callable[[TraceEvent], None]
@@ -129,11 +130,6 @@ def _evidence(case: Case, paths: Collection[str]) -> dict[str, Any]:
             value = values[path]
             evidence[path] = str(value) if isinstance(value, Version) else value  # as jsonable() does
     return evidence
-
-
-def jsonable(value: Any) -> Any:
-    """A fact value as JSON shows it (versions as their text)."""
-    return str(value) if isinstance(value, Version) else value
 
 
 def _steps(steps: Any, case: Case, lang: str) -> list[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from ...facts.models import Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms, Target
+from ...facts.version import Version
 from ..rulebase.fields import Encoder
 from ..rulebase.knowledge import Knowledge
 
@@ -168,3 +169,8 @@ def _estimate(case: Case, kn: Knowledge) -> None:
             "photos_in_backup": photos_in_backup,
         },
     }
+
+
+def jsonable(value: Any) -> Any:
+    """A fact value as JSON shows it (versions as their text)."""
+    return str(value) if isinstance(value, Version) else value

@@ -19,13 +19,13 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .case import Case
 from ..rulebase.packfile import PLACEHOLDER_NAMES
 from ..texts import Msg, say, say_in
 from ..rulebase.knowledge import Plan
 
 if TYPE_CHECKING:
     from ..rulebase.load import RuleBase
+    from .case import Case
 
 
 def _gb(value: float) -> str:

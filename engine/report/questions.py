@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .case import Case
-from ..rulebase.predicates import PredicateFn
 from ..rulebase.packfile import SEVERITY_ORDER, TIER_ORDER
 from .model import Lang, Question
-from ..rulebase.load import CompiledRule, RuleBase
+
+if TYPE_CHECKING:
+    from ..rulebase.load import CompiledRule, RuleBase
+    from ..rulebase.predicates import PredicateFn
+    from .case import Case
 
 _NOT_JUDGED = object()
 
