@@ -17,17 +17,11 @@ import click
 
 from ..engine.errors import EngineError, InputError
 from ..engine.texts import os_reason, say, say_in
+from .texts import labels
 from .options import EXIT_INTERRUPTED, EXIT_TERMINATED, OutputError, fail, interrupted, lang_option, rules_option
 
 if TYPE_CHECKING:
     from ..engine.batch import BatchSummary
-
-_SUMMARY = {
-    "en": {"head": "{lines} lines: {diagnosed} diagnosed, {invalid} invalid, {failed} failed",
-           "top": "most frequent findings:", "none": "no findings", "lines": "lines"},
-    "ja": {"head": "{lines} 行: 診断 {diagnosed} 件、入力エラー {invalid} 件、失敗 {failed} 件",
-           "top": "多かった原因:", "none": "原因の検出はありません", "lines": "行"},
-}
 
 
 @click.command()
@@ -213,7 +207,7 @@ class _Progress:
             return
         self.last = now
         rate = lines / max(now - self.start, 1e-9)
-        label = f"{lines:,} {_SUMMARY[self.lang]['lines']}  {rate:,.0f}/s"
+        label = f"{lines:,} {labels('batch', self.lang)['lines']}  {rate:,.0f}/s"
         if self.size:
             frac = min(self.read / self.size, 1.0)
             filled = int(frac * 30)
@@ -225,7 +219,7 @@ class _Progress:
 
 
 def _print_summary(summary: BatchSummary, lang: str) -> None:
-    t = _SUMMARY[lang]
+    t = labels("batch", lang)
     click.echo(t["head"].format(lines=summary.lines, diagnosed=summary.diagnosed, invalid=summary.invalid,
                                 failed=summary.failed), err=True)
     top = summary.top_findings()

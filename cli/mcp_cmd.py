@@ -11,12 +11,8 @@ from pathlib import Path
 
 import click
 
+from .texts import labels
 from .options import EXIT_INPUT, lang_option, rules_option
-
-_NO_EXTRA = {
-    "en": "Error: the MCP server needs the mcp extra: pip install 'backup-doctor[mcp]'",
-    "ja": "エラー: MCP サーバーには mcp エクストラが必要です: pip install 'backup-doctor[mcp]'",
-}
 
 
 @click.command("mcp")
@@ -35,7 +31,7 @@ def mcp_cmd(lang: str, rules_dirs: tuple[Path, ...]) -> None:
         # The SDK itself first: the server's other imports (anyio …) come with it.
         import mcp  # noqa: F401
     except ModuleNotFoundError:
-        click.echo(_NO_EXTRA[lang], err=True)
+        click.echo(labels("mcp_cmd", lang)["no_extra"], err=True)
         sys.exit(EXIT_INPUT)
     from .chatbot import serve_stdio
 

@@ -7,28 +7,8 @@ import unicodedata
 from typing import Any
 
 from ..engine.report.model import Report, TraceEvent
+from .texts import labels
 from ..engine.safe_text import for_markdown, for_terminal, json_for_terminal, markdown_code_block
-
-_LABELS = {
-    "en": {
-        "title": "backup-doctor report", "ticket": "Ticket", "findings": "What is wrong",
-        "none_found": "No cause found from the facts given.", "fixes": "What to do, in this order",
-        "caveats": "Before you start", "questions": "Worth asking the customer",
-        "unrecognised": "Messages not recognised (check the wording)", "uses": "Services not recognised",
-        "estimate": "Backup size", "why": "why", "explain": "How the rules reached this", "as_of": "Knowledge as of",
-        "reported": "as reported",
-        "more_questions": "(and {n} more, less likely to change the advice: see --format json)", "matched": "matched",
-    },
-    "ja": {
-        "title": "backup-doctor 診断結果", "ticket": "チケット", "findings": "原因",
-        "none_found": "入力された情報からは原因が見つかりませんでした。", "fixes": "対処（この順に試してください）",
-        "caveats": "始める前に", "questions": "お客様に確認したいこと",
-        "unrecognised": "認識できなかったメッセージ（文言を確認してください）", "uses": "認識できなかったサービス",
-        "estimate": "バックアップのサイズ", "why": "理由", "explain": "ルールの推論過程", "as_of": "知識の基準日",
-        "reported": "申告値",
-        "more_questions": "（ほかに {n} 件。助言が変わる可能性は低めです。--format json で確認できます）", "matched": "照合",
-    },
-}
 
 
 def _value(value: Any) -> str:
@@ -50,7 +30,7 @@ def explain_lines(trace: list[TraceEvent], lang: str) -> list[str]:
     """The --explain chain in the report's language: each rule that fired, numbered in
     firing order, with the facts it matched and what it concluded (``←`` names the
     findings it built on). Fact values come from the ticket: controls are made visible."""
-    t = _LABELS[lang]
+    t = labels("render", lang)
     lines = []
     fired = 0
     for ev in trace:
@@ -71,7 +51,7 @@ def render_text(report: Report, *, markdown: bool = False) -> str:
     messages, services, and pack texts that quote the model name) goes through
     :func:`for_terminal` or, in Markdown, :func:`for_markdown`: it cannot act on the
     terminal, start a line of its own, or add Markdown structure."""
-    t = _LABELS[report.lang]
+    t = labels("render", report.lang)
     esc = for_markdown if markdown else for_terminal
     out: list[str] = []
 

@@ -7,56 +7,16 @@ from typing import TYPE_CHECKING, Any
 from ..engine.authoring.catalog import RuleDetail, RuleSummary, show_value
 from ..engine.authoring.whynot import ConditionCheck, RuleCheck, WhyNot
 from ..engine.safe_text import for_terminal
+from . import texts
 from .render import _width
 
 if TYPE_CHECKING:  # only rendered, never built here; the commands import them on use
     from ..engine.authoring.lint import LintProblem
     from ..engine.authoring.ruletest import TestRun
 
-_L = {
-    "en": {
-        "finding": "finding", "recommendation": "recommendation", "caveat": "caveat",
-        "rules": "rules", "findings": "findings", "recommendations": "recommendations", "caveats": "caveats",
-        "pack": "Pack", "at": "Defined at", "when": "When (all of these hold)", "then": "Then",
-        "ask": "Ask if unknown", "refs": "References", "replaces": "Replaces the built-in rule of this id",
-        "texts": "Texts", "tier": "tier",
-        "reached_by": "Reached, by: {rules}", "not_reached": "Not reached.",
-        "no_rule": "No loaded rule concludes it: add a rule, or check `backup-doctor rules lint`.",
-        "fired": "fired", "not_fired": "did not fire",
-        "holds": "✓ holds  ", "fails": "✗ fails  ", "unknown": "? unknown", "unknown_facts": "unknown: {f}",
-        "blocked": "blocked: finding {f} was reached", "principle": "ranking principle {id}: {text}",
-        "questions": "Ask the customer",
-        "no_question": "(no question text in the packs for this field)",
-        "lint_ok": "No problems found.", "lint_n": "{n} problem(s) found.",
-        "pass": "PASS", "fail": "FAIL", "error": "ERROR",
-        "present": "missing (expected present)", "absent": "present (expected absent)",
-        "first": "rank-1 recommendation", "q": "not asked", "expected": "expected", "got": "got", "nothing": "(none)",
-        "summary": "{p} passed, {f} failed", "coverage": "Coverage (reached/counted; below each, what no case reached)",
-    },
-    "ja": {
-        "finding": "所見", "recommendation": "対処", "caveat": "注意",
-        "rules": "ルール", "findings": "所見", "recommendations": "対処", "caveats": "注意",
-        "pack": "パック", "at": "定義場所", "when": "条件（すべて成り立つとき）", "then": "結論",
-        "ask": "不明なら質問する項目", "refs": "参考", "replaces": "同じ ID の組み込みルールを置き換えます",
-        "texts": "文言", "tier": "段階",
-        "reached_by": "出ています。出したルール: {rules}", "not_reached": "出ていません。",
-        "no_rule": "これを出すルールが読み込まれていません。ルールを追加するか `backup-doctor rules lint` で確認してください。",
-        "fired": "発火", "not_fired": "発火せず",
-        "holds": "✓ 成立  ", "fails": "✗ 不成立", "unknown": "? 不明  ", "unknown_facts": "不明な項目: {f}",
-        "blocked": "阻止: 所見 {f} が出ています", "principle": "順位付けの原則 {id}: {text}",
-        "questions": "お客様に確認すること",
-        "no_question": "（この項目の質問文はパックにありません）",
-        "lint_ok": "問題はありません。", "lint_n": "問題が {n} 件あります。",
-        "pass": "成功", "fail": "失敗", "error": "エラー",
-        "present": "出ていません（出るはず）", "absent": "出ています（出ないはず）",
-        "first": "1 位の対処", "q": "質問されていません", "expected": "期待", "got": "結果", "nothing": "（なし）",
-        "summary": "成功 {p} 件、失敗 {f} 件", "coverage": "網羅状況（到達数/対象数。その下は、どのケースも到達しなかったもの）",
-    },
-}
-
 
 def labels(lang: str) -> dict[str, str]:
-    return _L["ja" if lang == "ja" else "en"]
+    return texts.labels("rules", lang)
 
 
 def _inert(lines: list[str]) -> list[str]:

@@ -16,12 +16,8 @@ from pathlib import Path
 
 import click
 
+from .texts import labels
 from .options import EXIT_INPUT, default_lang
-
-_TEXTS = {
-    "missing": ("Error: the HTTP service needs the server extra: pip install 'backup-doctor[server]'",
-                "エラー: HTTP サービスには server エクストラが必要です: pip install 'backup-doctor[server]'"),
-}
 
 SERVER_MODULES = ("fastapi", "uvicorn", "prometheus_client")
 APP = "backup_doctor.cli.service.app:create_app"
@@ -46,7 +42,7 @@ def serve(host: str, port: int, workers: int, api_keys: Path | None) -> None:
     """
     lang = default_lang()
     if any(importlib.util.find_spec(name) is None for name in SERVER_MODULES):
-        click.echo(_TEXTS["missing"][lang == "ja"], err=True)
+        click.echo(labels("serve", lang)["missing"], err=True)
         sys.exit(EXIT_INPUT)
     from .service.auth import KEYS_ENV, KeysFileError, load_keys
     from .service.logs import LOG_CONFIG

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from backup_doctor.cli.app import cli
 from backup_doctor.engine import InputError, parse_facts
+from backup_doctor.cli.texts import CLI_TEXTS
 from backup_doctor.engine.texts import TEXTS, Msg, in_lang, say
 
 CheckJapanese = Callable[[Any], None]
@@ -23,9 +24,9 @@ def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
+@pytest.mark.parametrize("key", sorted(TEXTS) + sorted(CLI_TEXTS))
 def test_every_message_exists_in_both_languages_with_the_same_blanks(key: str) -> None:
-    en, ja = TEXTS[key]
+    en, ja = TEXTS.get(key) or CLI_TEXTS[key]
     assert en.strip() and ja.strip()
     # A text the same in both languages is language-neutral ("{p} < {v}", "{detail}").
     assert ja == en or any(ord(ch) > 0x3000 for ch in ja), f"{key}: the Japanese text holds no Japanese"

@@ -12,30 +12,22 @@ from ...engine.loader import parse_facts
 from ...facts.models import FactFile
 from ...engine.texts import Msg, in_lang, say
 from ...engine.errors import DoctorError, InputError, Problem, closest
+from ..texts import msgs
 from .tools import LANGS, SCHEMA_URI
 
 RUN_TIMEOUT_S = 60.0
 """A diagnosis takes milliseconds; one that has not ended after this is answered as an error."""
 
-TEXTS: dict[str, Msg] = {
-    "bad_arguments": Msg("{count} problem(s) in the tool's arguments", "ツールの引数に問題が {count} 件あります"),
-    "fix_facts": Msg(
-        "Correct these fields of `facts` and call the tool again. Leave out what the customer does not know "
-        "(unknown is not false). The fact file's JSON Schema is this tool's `facts` input schema and the "
-        f"resource {SCHEMA_URI}.",
-        "`facts` のこれらの項目を直して、もう一度ツールを呼んでください。お客様が分からない項目は省いてください"
-        f"（不明は false ではありません）。ファクトファイルの JSON Schema は、このツールの入力スキーマ `facts` と"
-        f"リソース {SCHEMA_URI} にあります。"),
-    "fix_arguments": Msg("Call the tool again with these arguments corrected.",
-                         "引数を直して、もう一度ツールを呼んでください。"),
-    "fix_id": Msg("The tool list_rules lists every rule and the ids it concludes.",
-                  "ツール list_rules で、すべてのルールとその結論の id を確認できます。"),
-    "internal": Msg("internal error: the rules failed to run ({detail}). This is a bug in backup-doctor, not a "
-                    "problem with the facts: do not retry with the same facts; tell the helpdesk.",
-                    "内部エラー: ルールを実行できませんでした ({detail})。backup-doctor の不具合で、入力の問題では"
-                    "ありません。同じ内容で再試行せず、ヘルプデスクに伝えてください。"),
-    "timeout": Msg(f"the diagnosis did not end within {RUN_TIMEOUT_S:g} s", f"診断が {RUN_TIMEOUT_S:g} 秒以内に終わりませんでした"),
-}
+
+
+def _filled(text: Msg, **params: object) -> Msg:
+    return Msg(text.format(**params), text.ja.format(**params))
+
+
+TEXTS: dict[str, Msg] = msgs("mcp")
+"""The server's own texts (``cli/texts.py``, keys ``mcp.*``)."""
+TEXTS["fix_facts"] = _filled(TEXTS["fix_facts"], schema_uri=SCHEMA_URI)
+TEXTS["timeout"] = _filled(TEXTS["timeout"], seconds=RUN_TIMEOUT_S)
 
 
 class ToolFailure(Exception):

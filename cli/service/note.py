@@ -10,11 +10,12 @@ from __future__ import annotations
 from html import escape
 
 from ...engine.report.model import Report
-from ..render import _LABELS, MAX_QUESTIONS_SHOWN, render_text
+from ..render import MAX_QUESTIONS_SHOWN, render_text
+from ..texts import labels
 
 
 def render_html(report: Report) -> str:
-    t = _LABELS[report.lang]
+    t = labels("render", report.lang)
     out: list[str] = []
     title = t["title"] + (f" ({t['ticket']} {report.ticket})" if report.ticket else "")
     out.append(f"<h2>{escape(title)}</h2>")

@@ -1,0 +1,121 @@
+"""The command line's own texts, in English and Japanese: labels of the rendered report,
+the rule authors' commands, batch's summary, the HTTP service and the MCP server.
+
+The same format as ``engine/texts.py`` (the engine's texts; the engine never imports
+the CLI): dotted keys, ``(English, Japanese)``. :func:`labels` gives one group in one
+language as a dict (``labels("render", "ja")["title"]``); :func:`msgs` the group as
+:class:`Msg` values in both. tests/test_messages.py checks every entry.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ..engine.texts import Msg
+
+CLI_TEXTS: dict[str, tuple[str, str]] = {
+    # The report as text and Markdown (cli/render.py; the service's note too).
+    "render.title": ("backup-doctor report", "backup-doctor 診断結果"),
+    "render.ticket": ("Ticket", "チケット"),
+    "render.findings": ("What is wrong", "原因"),
+    "render.none_found": ("No cause found from the facts given.", "入力された情報からは原因が見つかりませんでした。"),
+    "render.fixes": ("What to do, in this order", "対処（この順に試してください）"),
+    "render.caveats": ("Before you start", "始める前に"),
+    "render.questions": ("Worth asking the customer", "お客様に確認したいこと"),
+    "render.unrecognised": ("Messages not recognised (check the wording)", "認識できなかったメッセージ（文言を確認してください）"),
+    "render.uses": ("Services not recognised", "認識できなかったサービス"),
+    "render.estimate": ("Backup size", "バックアップのサイズ"),
+    "render.why": ("why", "理由"),
+    "render.explain": ("How the rules reached this", "ルールの推論過程"),
+    "render.as_of": ("Knowledge as of", "知識の基準日"),
+    "render.reported": ("as reported", "申告値"),
+    "render.more_questions": ("(and {n} more, less likely to change the advice: see --format json)",
+                             "（ほかに {n} 件。助言が変わる可能性は低めです。--format json で確認できます）"),
+    "render.matched": ("matched", "照合"),
+    # Rule authors' commands: rules list/show/lint/test, why-not (cli/rules_render.py).
+    "rules.finding": ("finding", "所見"),
+    "rules.recommendation": ("recommendation", "対処"),
+    "rules.caveat": ("caveat", "注意"),
+    "rules.rules": ("rules", "ルール"),
+    "rules.findings": ("findings", "所見"),
+    "rules.recommendations": ("recommendations", "対処"),
+    "rules.caveats": ("caveats", "注意"),
+    "rules.pack": ("Pack", "パック"),
+    "rules.at": ("Defined at", "定義場所"),
+    "rules.when": ("When (all of these hold)", "条件（すべて成り立つとき）"),
+    "rules.then": ("Then", "結論"),
+    "rules.ask": ("Ask if unknown", "不明なら質問する項目"),
+    "rules.refs": ("References", "参考"),
+    "rules.replaces": ("Replaces the built-in rule of this id", "同じ ID の組み込みルールを置き換えます"),
+    "rules.texts": ("Texts", "文言"),
+    "rules.tier": ("tier", "段階"),
+    "rules.reached_by": ("Reached, by: {rules}", "出ています。出したルール: {rules}"),
+    "rules.not_reached": ("Not reached.", "出ていません。"),
+    "rules.no_rule": ("No loaded rule concludes it: add a rule, or check `backup-doctor rules lint`.",
+                     "これを出すルールが読み込まれていません。ルールを追加するか `backup-doctor rules lint` で確認してください。"),
+    "rules.fired": ("fired", "発火"),
+    "rules.not_fired": ("did not fire", "発火せず"),
+    "rules.holds": ("✓ holds  ", "✓ 成立  "),
+    "rules.fails": ("✗ fails  ", "✗ 不成立"),
+    "rules.unknown": ("? unknown", "? 不明  "),
+    "rules.unknown_facts": ("unknown: {f}", "不明な項目: {f}"),
+    "rules.blocked": ("blocked: finding {f} was reached", "阻止: 所見 {f} が出ています"),
+    "rules.principle": ("ranking principle {id}: {text}", "順位付けの原則 {id}: {text}"),
+    "rules.questions": ("Ask the customer", "お客様に確認すること"),
+    "rules.no_question": ("(no question text in the packs for this field)", "（この項目の質問文はパックにありません）"),
+    "rules.lint_ok": ("No problems found.", "問題はありません。"),
+    "rules.lint_n": ("{n} problem(s) found.", "問題が {n} 件あります。"),
+    "rules.pass": ("PASS", "成功"),
+    "rules.fail": ("FAIL", "失敗"),
+    "rules.error": ("ERROR", "エラー"),
+    "rules.present": ("missing (expected present)", "出ていません（出るはず）"),
+    "rules.absent": ("present (expected absent)", "出ています（出ないはず）"),
+    "rules.first": ("rank-1 recommendation", "1 位の対処"),
+    "rules.q": ("not asked", "質問されていません"),
+    "rules.expected": ("expected", "期待"),
+    "rules.got": ("got", "結果"),
+    "rules.nothing": ("(none)", "（なし）"),
+    "rules.summary": ("{p} passed, {f} failed", "成功 {p} 件、失敗 {f} 件"),
+    "rules.coverage": ("Coverage (reached/counted; below each, what no case reached)",
+                      "網羅状況（到達数/対象数。その下は、どのケースも到達しなかったもの）"),
+    # batch's summary and progress line (cli/batch_cmd.py).
+    "batch.head": ("{lines} lines: {diagnosed} diagnosed, {invalid} invalid, {failed} failed",
+                  "{lines} 行: 診断 {diagnosed} 件、入力エラー {invalid} 件、失敗 {failed} 件"),
+    "batch.top": ("most frequent findings:", "多かった原因:"),
+    "batch.none": ("no findings", "原因の検出はありません"),
+    "batch.lines": ("lines", "行"),
+    # backup-doctor mcp without its extra (cli/mcp_cmd.py).
+    "mcp_cmd.no_extra": ("Error: the MCP server needs the mcp extra: pip install 'backup-doctor[mcp]'",
+                        "エラー: MCP サーバーには mcp エクストラが必要です: pip install 'backup-doctor[mcp]'"),
+    # backup-doctor serve without its extra (cli/serve_cmd.py).
+    "serve.missing": ("Error: the HTTP service needs the server extra: pip install 'backup-doctor[server]'",
+                     "エラー: HTTP サービスには server エクストラが必要です: pip install 'backup-doctor[server]'"),
+    # The MCP server's own texts (cli/chatbot/).
+    "mcp.bad_arguments": ("{count} problem(s) in the tool's arguments", "ツールの引数に問題が {count} 件あります"),
+    "mcp.fix_facts": ("Correct these fields of `facts` and call the tool again. Leave out what the customer does not "
+                      "know (unknown is not false). The fact file's JSON Schema is this tool's `facts` input schema "
+                      "and the resource {schema_uri}.",
+                      "`facts` のこれらの項目を直して、もう一度ツールを呼んでください。お客様が分からない項目は省いてください"
+                      "（不明は false ではありません）。ファクトファイルの JSON Schema は、このツールの入力スキーマ `facts` と"
+                      "リソース {schema_uri} にあります。"),
+    "mcp.fix_arguments": ("Call the tool again with these arguments corrected.", "引数を直して、もう一度ツールを呼んでください。"),
+    "mcp.fix_id": ("The tool list_rules lists every rule and the ids it concludes.",
+                  "ツール list_rules で、すべてのルールとその結論の id を確認できます。"),
+    "mcp.internal": ("internal error: the rules failed to run ({detail}). This is a bug in backup-doctor, not a problem with the facts: do not retry with the same facts; tell the helpdesk.",
+                    "内部エラー: ルールを実行できませんでした ({detail})。backup-doctor の不具合で、入力の問題ではありません。同じ内容で再試行せず、ヘルプデスクに伝えてください。"),
+    "mcp.timeout": ("the diagnosis did not end within {seconds:g} s", "診断が {seconds:g} 秒以内に終わりませんでした"),
+}
+
+
+@cache
+def labels(group: str, lang: str) -> dict[str, str]:
+    """The texts of *group* (``render``, ``rules``, ...) in *lang*, by their short key."""
+    index = 1 if lang == "ja" else 0
+    prefix = group + "."
+    return {key.removeprefix(prefix): texts[index] for key, texts in CLI_TEXTS.items() if key.startswith(prefix)}
+
+
+def msgs(group: str) -> dict[str, Msg]:
+    """The texts of *group* in both languages, by their short key."""
+    prefix = group + "."
+    return {key.removeprefix(prefix): Msg(en, ja) for key, (en, ja) in CLI_TEXTS.items() if key.startswith(prefix)}
