@@ -381,6 +381,6 @@ def _parallel(lines: Iterable[tuple[int, bytes]], lang: str, rules: tuple[str, .
         for chunk in results:
             yield from chunk
     except WorkerDied as exc:
-        raise EngineError("a batch worker process died; run with --jobs 1 to find the line") from exc
+        raise EngineError(say("worker_died")) from exc
     finally:
         results.close()  # stops the workers now, whatever ended the loop

@@ -162,6 +162,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bug_hint": ("hint: this is a bug in backup-doctor; run again with --debug and report the output",
                  "ヒント: backup-doctor の不具合です。--debug を付けて実行し、その出力を添えて報告してください"),
     "files_invalid": ("{bad} of {total} file(s) invalid", "{total} 件中 {bad} 件が不正です"),
+    # Named for the library's parameter, not a command-line flag (the engine knows no CLI).
+    "worker_died": ("a batch worker process died; diagnose with one worker (jobs=1) to find the line",
+                    "バッチのワーカープロセスが終了しました。どの行が原因かは、ワーカー 1 つ (jobs=1) で診断すると分かります"),
     "lines_failed": ("{count} line(s) failed inside the engine; see their error records",
                      "{count} 行がエンジン内で失敗しました。その行のエラーレコードを見てください"),
     # Output, interrupts and batch input that is not JSON Lines (see docs/guarantees.md).
