@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from ..engine.texts import say_in
 from .texts import labels
 from .options import EXIT_INPUT, default_lang
 
@@ -51,7 +52,7 @@ def serve(host: str, port: int, workers: int, api_keys: Path | None) -> None:
         try:
             load_keys(api_keys)  # refused here, once, before any worker starts
         except KeysFileError as exc:
-            click.echo(("エラー: " if lang == "ja" else "Error: ") + exc.render(lang), err=True)
+            click.echo(say_in(lang, "error") + exc.render(lang), err=True)
             sys.exit(EXIT_INPUT)
         os.environ[KEYS_ENV] = str(api_keys.resolve())
     else:

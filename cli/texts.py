@@ -90,6 +90,14 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     # backup-doctor serve without its extra (cli/serve_cmd.py).
     "serve.missing": ("Error: the HTTP service needs the server extra: pip install 'backup-doctor[server]'",
                      "エラー: HTTP サービスには server エクストラが必要です: pip install 'backup-doctor[server]'"),
+    # `serve --api-keys` errors, shown before the service starts (cli/service/auth.py).
+    "keys_file.unreadable": ("cannot read the API keys file {path}: {reason}",
+                             "API キーのファイル {path} を読めません: {reason}"),
+    "keys_file.empty": ("the API keys file {path} holds no key (one key per line; # starts a comment)",
+                        "API キーのファイル {path} にキーがありません (1 行に 1 キー、# で始まる行はコメント)"),
+    "keys_file.short": ("line {line} of {path}: a key must have at least {n} characters",
+                        "{path} の {line} 行目: キーは {n} 文字以上にしてください"),
+    "keys_file.spaces": ("line {line} of {path}: a key cannot contain spaces", "{path} の {line} 行目: キーに空白は使えません"),
     # The MCP server's own texts (cli/chatbot/).
     "mcp.bad_arguments": ("{count} problem(s) in the tool's arguments", "ツールの引数に問題が {count} 件あります"),
     "mcp.fix_facts": ("Correct these fields of `facts` and call the tool again. Leave out what the customer does not "

@@ -12,6 +12,7 @@ import hmac
 import os
 from pathlib import Path
 
+from ..texts import labels
 from . import lang as langs
 from .asgi import ASGIApp, Receive, Scope, Send, send_problem
 from .problems import ProblemError
@@ -21,26 +22,14 @@ KEYS_ENV = "BACKUP_DOCTOR_API_KEYS"
 
 MIN_KEY_CHARS = 16
 
-# (English, Japanese) texts of `serve --api-keys` errors, shown before the service starts.
-KEYS_FILE_ERRORS = {
-    "unreadable": ("cannot read the API keys file {path}: {reason}",
-                   "API キーのファイル {path} を読めません: {reason}"),
-    "empty": ("the API keys file {path} holds no key (one key per line; # starts a comment)",
-              "API キーのファイル {path} にキーがありません (1 行に 1 キー、# で始まる行はコメント)"),
-    "short": ("line {line} of {path}: a key must have at least {n} characters",
-              "{path} の {line} 行目: キーは {n} 文字以上にしてください"),
-    "spaces": ("line {line} of {path}: a key cannot contain spaces",
-               "{path} の {line} 行目: キーに空白は使えません"),
-}
-
-
 class KeysFileError(Exception):
     def __init__(self, key: str, **params: object) -> None:
-        super().__init__(KEYS_FILE_ERRORS[key][0].format(**params))
+        super().__init__(labels("keys_file", "en")[key].format(**params))
         self.key, self.params = key, params
 
     def render(self, lang: str) -> str:
-        return KEYS_FILE_ERRORS[self.key][lang == "ja"].format(**self.params)
+        # The texts of `serve --api-keys` errors, shown before the service starts.
+        return labels("keys_file", lang)[self.key].format(**self.params)
 
 
 def load_keys(path: str | os.PathLike[str]) -> tuple[bytes, ...]:
