@@ -98,6 +98,46 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     "keys_file.short": ("line {line} of {path}: a key must have at least {n} characters",
                         "{path} の {line} 行目: キーは {n} 文字以上にしてください"),
     "keys_file.spaces": ("line {line} of {path}: a key cannot contain spaces", "{path} の {line} 行目: キーに空白は使えません"),
+    # The HTTP service: each problem's title (cli/service/problems.py) ...
+    "problem.bad_json": ("The body is not valid JSON", "本文が正しい JSON ではありません"),
+    "problem.bad_parameter": ("A query parameter is not valid", "クエリパラメータが正しくありません"),
+    "problem.unknown_lang": ("Unknown language", "対応していない言語です"),
+    "problem.unauthorized": ("An API key is required", "API キーが必要です"),
+    "problem.unknown_id": ("Unknown id", "id が見つかりません"),
+    "problem.not_found": ("No such endpoint", "そのエンドポイントはありません"),
+    "problem.method_not_allowed": ("Method not allowed", "このメソッドは使えません"),
+    "problem.too_large": ("The body is too large", "本文が大きすぎます"),
+    "problem.invalid_facts": ("The fact file is not valid", "ファクトファイルが正しくありません"),
+    "problem.invalid_batch": ("The batch request is not valid", "バッチのリクエストが正しくありません"),
+    "problem.too_many_items": ("Too many items in the batch", "バッチの件数が多すぎます"),
+    "problem.engine_error": ("The diagnosis failed inside the engine", "エンジン内部で診断に失敗しました"),
+    "problem.not_ready": ("The service is starting", "サービスを起動中です"),
+    # ... and the details the service writes itself, formatted with the error's params.
+    "service.bad_parameter": ("{count} query parameter(s) are not valid", "クエリパラメータに問題が {count} 件あります"),
+    "service.unknown_lang": ("lang must be en or ja, not {value}", "lang には en か ja を指定してください ({value} は使えません)"),
+    "service.unauthorized": ("send the header Authorization: Bearer <key> with a key the service was given",
+                            "Authorization: Bearer <キー> ヘッダーで、サービスに登録された API キーを送ってください"),
+    "service.not_found": ("no endpoint at {path} (GET /openapi.json lists them)",
+                         "{path} にエンドポイントはありません (一覧は GET /openapi.json)"),
+    "service.method_not_allowed": ("{method} is not accepted at {path}", "{path} では {method} は使えません"),
+    "service.too_large": ("the body is larger than {limit:,} bytes (the limit for one request)",
+                         "本文が {limit:,} バイトを超えています (1 リクエストの上限)"),
+    "service.invalid_batch": ("{count} problem(s) in the batch request", "バッチのリクエストに問題が {count} 件あります"),
+    "service.too_many_items": ("{count:,} items in the batch; at most {limit} are accepted in one request",
+                              "バッチが {count:,} 件あります。1 リクエストで {limit} 件までです"),
+    "service.engine_error": ("the rules failed to run (a bug in backup-doctor; the decision id identifies it in the logs)",
+                            "ルールの実行に失敗しました (backup-doctor の不具合です。ログは決定 ID で探せます)"),
+    "service.not_ready": ("the rules are still being loaded; try again in a second",
+                         "ルールを読み込み中です。少し待ってからもう一度送ってください"),
+    "service.bad_json_other": ("not valid JSON: not UTF-8 text, nested too deep, or a number too long",
+                              "JSON として読めません: UTF-8 でない、入れ子が深すぎる、または数値が長すぎます"),
+    "service.bad_value": ("{value} is not accepted: {detail}", "{value} は受け付けない値です ({detail})"),
+    "service.true_false": ("true or false", "true か false"),
+    "service.required": ("is required", "必須です"),
+    "service.must_be_object": ("must be a JSON object {{...}}", "JSON のオブジェクト {{...}} にしてください"),
+    "service.must_be_list": ("must be a JSON list [...]", "JSON の配列 [...] にしてください"),
+    "service.must_be_id": ("must be text of 1 to 200 characters", "1〜200 文字の文字列にしてください"),
+    "service.unknown_key": ("unknown field (accepted: {accepted})", "この項目はありません (受け付ける項目: {accepted})"),
     # The MCP server's own texts (cli/chatbot/).
     "mcp.bad_arguments": ("{count} problem(s) in the tool's arguments", "ツールの引数に問題が {count} 件あります"),
     "mcp.fix_facts": ("Correct these fields of `facts` and call the tool again. Leave out what the customer does not "
@@ -121,6 +161,12 @@ def labels(group: str, lang: str) -> dict[str, str]:
     index = 1 if lang == "ja" else 0
     prefix = group + "."
     return {key.removeprefix(prefix): texts[index] for key, texts in CLI_TEXTS.items() if key.startswith(prefix)}
+
+
+def table(group: str) -> dict[str, tuple[str, str]]:
+    """The texts of *group* as (English, Japanese), by their short key."""
+    prefix = group + "."
+    return {key.removeprefix(prefix): texts for key, texts in CLI_TEXTS.items() if key.startswith(prefix)}
 
 
 def msgs(group: str) -> dict[str, Msg]:
