@@ -59,10 +59,13 @@ Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True), BeforeValidator(
 Bars = Annotated[int, Field(ge=0, le=3, strict=True), BeforeValidator(_whole_float)]
 
 
-def _listed_text(max_length: int) -> Any:
-    # Surrounding spaces are stripped, so a blank entry is empty and refused; the
-    # pattern tells schema readers the same (JSON Schema patterns are unanchored).
-    return Annotated[str, Field(min_length=1, max_length=max_length, json_schema_extra={"pattern": r"\S"})]
+# Entries of the text lists. Surrounding spaces are stripped, so a blank entry is empty
+# and refused; the pattern tells schema readers the same (JSON Schema patterns are
+# unanchored: "holds a character that is not a space").
+_NOT_BLANK = {"pattern": r"\S"}
+MessageText = Annotated[str, Field(min_length=1, max_length=1000, json_schema_extra=_NOT_BLANK)]
+UseText = Annotated[str, Field(min_length=1, max_length=60, json_schema_extra=_NOT_BLANK)]
+
 
 def _region(value: Any) -> Any:
     # "jp" is as clear as "JP" (uses ignore case too); the model keeps the upper case.
@@ -164,7 +167,7 @@ class Network(_Facts):
 class Symptoms(_Facts):
     """What the customer saw."""
 
-    messages: Annotated[list[_listed_text(1000)], Field(max_length=50)] | None = None
+    messages: Annotated[list[MessageText], Field(max_length=50)] | None = None
     backup_stuck: Bool | None = None
     auto_backup_not_running: Bool | None = None
     restore_failed: Bool | None = None
@@ -191,7 +194,7 @@ class FactFile(_Facts):
     backup: Backup = Backup()
     network: Network = Network()
     symptoms: Symptoms = Symptoms()
-    uses: Annotated[list[_listed_text(60)], Field(max_length=50)] | None = None
+    uses: Annotated[list[UseText], Field(max_length=50)] | None = None
     apple_status: AppleStatus = AppleStatus()
 
     @model_validator(mode="before")
