@@ -25,10 +25,12 @@ from .batch_cmd import batch
 from .mcp_cmd import mcp_cmd
 from .options import (EXIT_BROKEN_PIPE, EXIT_FAILED_CHECK, OutputError, default_lang, fail, format_option,
                       interrupted, lang_option, rules_option)
+from .brief import render_brief
 from .render import render
 from .rules_cmd import rules_group, why_not_cmd
 from .serve_cmd import serve
 from .stdio import StdoutError, own_stdout, silence_stdout
+from .texts import labels
 from .usage import lang_in_args, localised
 
 
@@ -98,12 +100,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @lang_option
 @click.option("--explain", is_flag=True, help="Show the chain of rules behind every finding and fix.")
 @rules_option
-def diagnose(fact_file: str, fmt: str, lang: str, explain: bool, rules_dirs: tuple[Path, ...]) -> None:
+@click.option("--brief", is_flag=True, help="The short form to read out: causes, the first fix with its steps, "
+                                            "the other fixes by title, caveats, three questions (text, markdown).")
+def diagnose(fact_file: str, fmt: str, lang: str, explain: bool, rules_dirs: tuple[Path, ...], brief: bool) -> None:
     """Diagnose one fact file (FACT_FILE, or - for standard input)."""
+    if brief and fmt == "json":
+        raise click.UsageError(labels("brief", lang)["not_json"], click.get_current_context())
     facts = load_facts(fact_file)
     engine = Engine(rules_dirs)
     report = engine.diagnose(facts, lang=lang, explain=explain)  # type: ignore[arg-type]
-    click.echo(render(report, fmt), nl=False)
+    click.echo(render_brief(report, markdown=fmt == "markdown") if brief else render(report, fmt), nl=False)
 
 
 @cli.command()

@@ -70,7 +70,7 @@ class Arguments:
             if name not in props:
                 problems.append(Problem(name, say("unknown_field"), ", ".join(props), closest(name, props)))
         problems.extend(Problem(name, say("required")) for name in required if self.values.get(name) is None)
-        for name, expected in (("id", str), ("explain", bool)):
+        for name, expected in (("id", str), ("explain", bool), ("brief", bool)):
             value = self.values.get(name)
             if name in props and value is not None and not isinstance(value, expected):
                 problems.append(Problem(name, say("wrong_type_value", value=json.dumps(value))))
