@@ -125,3 +125,27 @@ def test_ticket_text_is_inert_in_the_brief(runner: CliRunner, tmp_path: Path, la
     assert sum(t.type == "heading_open" and t.tag == "h1" for t in tokens) == 1
     kinds = {c.type for t in tokens if t.type == "inline" for c in (t.children or [])}
     assert not kinds & {"html_inline", "link_open", "image"} and not any(t.type == "html_block" for t in tokens)
+
+
+# ------------------------------------------------------------------ the note (HTTP service)
+
+
+def test_the_note_html_is_the_brief_with_every_text_escaped(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from backup_doctor.cli.service.app import create_app
+
+    app = create_app()
+    with TestClient(app) as http:
+        assert app.api.state.engines.wait(60)  # type: ignore[attr-defined]
+        facts = {"schema_version": 1, "ticket": ATTACK, "goal": "backup", "device": {"model": "<b>x</b>"},
+                 "account": {"signed_in": True, "icloud_backup_on": False}}
+        note = http.post("/v1/note?lang=en", json=facts).json()
+    html = note["html"]
+    assert "<img" not in html and "<b>" not in html and "&lt;img src=x" in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert not RAW_CONTROLS.search(html) and "X\\x1b[2J\\u202e\\n# Fake" in html
+    assert re.findall(r"<(\w+)", html) and set(re.findall(r"<(\w+)", html)) <= {"h2", "h3", "ul", "ol", "li",
+                                                                                 "strong", "p"}
+    assert "<h3>What to do, in this order</h3>\n<ol><li><strong>" in html
+    assert note["text"].startswith("backup-doctor brief (Ticket X\\x1b")
