@@ -68,7 +68,6 @@ def _ends_sentence(text: str, i: int, lang: str) -> bool:
 class Brief:
     """What the short form shows, as raw text (not escaped)."""
 
-    lang: str
     title: str
     causes: list[str]
     first_fix: Recommendation | None
@@ -89,7 +88,6 @@ def brief_of(report: Report) -> Brief:
                                                            ("uses", report.unrecognised_uses)) if items]
     fixes = report.recommendations
     return Brief(
-        lang=report.lang,
         title=title(report, t["title"]),
         causes=[f.title for f in report.findings],
         first_fix=fixes[0] if fixes else None,
