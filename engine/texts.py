@@ -212,6 +212,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "placeholder.backup_ios_inferred": ("{ios} (the old iPhone's)", "{ios}（古い iPhone の iOS）"),
     "placeholder.phone.old": ("the old iPhone", "古い iPhone"),
     "placeholder.phone.this": ("this iPhone", "この iPhone"),
+    "placeholder.phone.new": ("the new iPhone", "新しい iPhone"),
+    "placeholder.phone.restored": ("the iPhone being restored", "復元する iPhone"),
     "placeholder.plan_sharing.free": ("The free tier (5 GB)", "無料プラン（5 GB）"),
     "placeholder.plan_sharing.paid": ("The {plan} plan", "{plan} のプラン"),
     # Conditions as sentences (catalogue, why-not, lint): one per operator (rulebase/operators.py).

@@ -60,6 +60,19 @@ def test_update_ios_names_the_phone(engine: Engine, goal: str, lang: str, phone:
     assert phone in title
 
 
+@pytest.mark.parametrize(("facts", "phone"), [
+    ({"goal": "backup"}, "Force restart this iPhone"),
+    ({"goal": "migrate"}, "Force restart the old iPhone"),
+    ({"goal": "migrate", "symptoms": {"restore_failed": True}}, "Force restart the new iPhone"),
+    ({"goal": "restore", "symptoms": {"restore_failed": True}}, "Force restart the iPhone being restored"),
+])
+def test_force_restart_names_the_phone_where_it_fails(engine: Engine, facts: dict[str, Any], phone: str) -> None:
+    # A damaged-backup message leads to a force restart whatever the space.
+    symptoms = {**facts.get("symptoms", {}), "messages": ["backup-corrupt-or-incompatible"]}
+    report = run(engine, {**facts, "device": {"model": "iPhone 13"}, "symptoms": symptoms})
+    assert rec(report, "force-restart").splitlines()[0] == phone
+
+
 def test_temporary_storage_comes_after_the_update_it_starts_with(engine: Engine) -> None:
     report = run(engine, {"goal": "migrate", "device": {"model": "iPhone 15", "ios": "26.3", "update_available": True},
                           **SHORT})

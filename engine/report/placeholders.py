@@ -183,6 +183,19 @@ def _device_phone(p: Placeholders) -> str:
     return say_in(p.lang, f"placeholder.phone.{role}")
 
 
+def _failing_phone(p: Placeholders) -> str:
+    # The phone where the failure shows: the one restoring when a restore failed or is
+    # the goal, else the one backing up (the old one in a migration).
+    goal = p.case.facts.goal
+    if goal == "restore":
+        role = "restored"
+    elif goal == "migrate":
+        role = "new" if p.case.facts.symptoms.restore_failed is True else "old"
+    else:
+        role = "this"
+    return say_in(p.lang, f"placeholder.phone.{role}")
+
+
 def _plan_sharing(p: Placeholders) -> str:
     # "The free tier is 5 GB" only where it is the customer's plan (or the plan is unknown).
     plan = p.known.get("account.plan_gb")
@@ -229,6 +242,7 @@ _PARAMS: dict[str, Param] = {
     "plan_name": _plan_name_param,
     "plan_price": _plan_price,
     "device_phone": _device_phone,
+    "failing_phone": _failing_phone,
     "plan_sharing": _plan_sharing,
     "back_up_step": _back_up_step,
 }
