@@ -19,6 +19,9 @@ from .texts import labels
 
 QUESTIONS_IN_BRIEF = 3
 """A clerk asks one question at a time; three are enough to know where to go next."""
+CAVEATS_IN_BRIEF = 3
+"""The first caveats of the report, which orders them by how much they matter now; a
+counter brief read aloud loses the customer past three warnings."""
 
 _ABBREVIATIONS = ("e.g", "i.e", "etc", "vs", "approx")
 """English words whose period does not end a sentence."""
@@ -73,6 +76,8 @@ class Brief:
     first_fix: Recommendation | None
     other_fixes: list[Recommendation]
     caveats: list[str]
+    more_caveats: int
+    """Caveats in the full report beyond the ones shown."""
     questions: list[str]
     more_questions: int
     """Questions in the full report beyond the ones shown."""
@@ -92,7 +97,8 @@ def brief_of(report: Report) -> Brief:
         causes=[f.title for f in report.findings],
         first_fix=fixes[0] if fixes else None,
         other_fixes=list(fixes[1:]),
-        caveats=[first_sentence(c.text, report.lang) for c in report.caveats],
+        caveats=[first_sentence(c.text, report.lang) for c in report.caveats[:CAVEATS_IN_BRIEF]],
+        more_caveats=max(0, len(report.caveats) - CAVEATS_IN_BRIEF),
         questions=[q.ask for q in report.questions[:QUESTIONS_IN_BRIEF]],
         more_questions=max(0, len(report.questions) - QUESTIONS_IN_BRIEF),
         notes=notes,
@@ -134,16 +140,14 @@ def render_brief(report: Report, *, markdown: bool = False) -> str:
         out.extend(f"    {i}. {esc(step)}" for i, step in enumerate(first.steps, 1))
         out.extend(f"{fix.rank}. {esc(fix.title)}" for fix in brief.other_fixes)
 
-    if brief.caveats:
-        heading(t["caveats"])
-        out.extend(f"{bullet}{esc(text)}" for text in brief.caveats)
-
-    if brief.questions:
-        heading(t["questions"])
-        out.extend(f"{bullet}{esc(ask)}" for ask in brief.questions)
-        if brief.more_questions:
-            # In Markdown, a line right after a list item would join that item.
-            out.extend([""] * markdown + [esc(t["more_questions"].format(n=brief.more_questions))])
+    for label, items, more in ((t["caveats"], brief.caveats, brief.more_caveats),
+                               (t["questions"], brief.questions, brief.more_questions)):
+        if items:
+            heading(label)
+            out.extend(f"{bullet}{esc(text)}" for text in items)
+            if more:
+                # In Markdown, a line right after a list item would join that item.
+                out.extend([""] * markdown + [esc(t["more_in_full"].format(n=more))])
 
     if report.trace:  # --explain asked for the chain: it comes whole, as in the full report
         heading(r["explain"])

@@ -40,7 +40,7 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     "brief.fixes": ("What to do, in this order", "対処（この順に）"),
     "brief.caveats": ("Caveats", "注意"),
     "brief.questions": ("Ask the customer", "確認すること"),
-    "brief.more_questions": ("(and {n} more in the full report)", "（ほか {n} 件は全文に）"),
+    "brief.more_in_full": ("(and {n} more in the full report)", "（ほか {n} 件は全文に）"),
     "brief.unrecognised": ("{n} message(s) not recognised: see the full report.",
                            "認識できなかったメッセージが {n} 件あります（全文を参照）。"),
     "brief.uses": ("{n} service(s) not recognised: see the full report.",

@@ -35,12 +35,11 @@ def render_html(report: Report) -> str:
         out.append(f"<h3>{_html(t['fixes'])}</h3>")
         out.append(f"<ol><li><strong>{_html(first.title)}</strong>{_list('ol', first.steps)}</li>"
                    + "".join(f"<li>{_html(fix.title)}</li>" for fix in brief.other_fixes) + "</ol>")
-    if brief.caveats:
-        out.append(f"<h3>{_html(t['caveats'])}</h3>{_list('ul', brief.caveats)}")
-    if brief.questions:
-        more = t["more_questions"].format(n=brief.more_questions)
-        out.append(f"<h3>{_html(t['questions'])}</h3>{_list('ul', brief.questions)}"
-                   + (f"<p>{_html(more)}</p>" if brief.more_questions else ""))
+    for label, items, more in ((t["caveats"], brief.caveats, brief.more_caveats),
+                               (t["questions"], brief.questions, brief.more_questions)):
+        if items:
+            out.append(f"<h3>{_html(label)}</h3>{_list('ul', items)}"
+                       + (f"<p>{_html(t['more_in_full'].format(n=more))}</p>" if more else ""))
     out.extend(f"<p>{_html(note)}</p>" for note in brief.notes)
     return "\n".join(out) + "\n"
 
