@@ -148,3 +148,65 @@ def test_settled_once_nothing_open_could_change_a_finding_or_the_first_fix() -> 
     report = diagnose(told)
     assert report.settled
     assert [r.id for r in report.recommendations[:1]] == ["use-stable-wifi"]
+
+
+def test_the_cli_takes_declined_fields(runner: Any, tmp_path: Path) -> None:
+    from backup_doctor.cli.app import cli
+
+    path = tmp_path / "stuck.json"
+    path.write_text(json.dumps(_ticket(goal="backup", symptoms={"backup_stuck": True})), encoding="utf-8")
+    result = runner.invoke(cli, ["diagnose", "--format", "json", "--declined", "device.update_available",
+                                 "--declined", "network.wifi_kind", str(path)])
+    assert result.exit_code == 0, result.output
+    asked = {q["field"] for q in json.loads(result.stdout)["questions"]}
+    assert "network.signal_bars" in asked and not {"device.update_available", "network.wifi_kind"} & asked
+    wrong = runner.invoke(cli, ["diagnose", "--declined", "network.wifi_knd", str(path)])
+    assert wrong.exit_code == 2
+    assert "network.wifi_knd" in wrong.stderr and "network.wifi_kind" in wrong.stderr
+
+
+_PACK = """
+replaces: [network.sim_inserted]
+questions:
+  network.sim_inserted:
+    ask: {en: "Is a SIM in the phone?", ja: "SIM は入っていますか？"}
+    why: {en: "Downloads.", ja: "ダウンロード。"}
+    %s
+"""
+
+
+@pytest.mark.parametrize(("keys", "wanted"), [
+    ("when: [{fact: network.wifi_knd, is: home}]", "did you mean 'network.wifi_kind'"),
+    ("in_play_when: [{finding: network-unstable}]", "only fact conditions"),
+    ("choices: {home: {en: Home, ja: 自宅}}", "enum"),
+    ("screening: [repair]", "screening"),
+])
+def test_question_keys_are_checked_when_the_pack_loads(tmp_path: Path, keys: str, wanted: str) -> None:
+    from backup_doctor.engine import RulePackError
+
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "questions.yaml").write_text(_PACK % keys, encoding="utf-8")
+    with pytest.raises(RulePackError) as caught:
+        Engine([folder])
+    assert wanted in str(caught.value)
+
+
+def test_a_pack_can_label_choices_and_fit_its_questions_to_the_goal(tmp_path: Path) -> None:
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "questions.yaml").write_text("""
+replaces: [network.line]
+questions:
+  network.line:
+    when: [{fact: goal, is: migrate}]
+    choices: {fiber: {en: "Fibre to the home", ja: "光回線（FTTH）"}}
+    ask: {en: "What line is the Wi-Fi on?", ja: "Wi-Fi の回線は？"}
+    why: {en: "A mobile line drops.", ja: "モバイル回線は切れやすい。"}
+""", encoding="utf-8")
+    engine = Engine([folder])
+    stuck = {"goal": "migrate", "symptoms": {"backup_stuck": True}, "network": {"connection": "wifi"}}
+    line = next(q for q in engine.diagnose(_ticket(**stuck), lang="ja").questions if q.field == "network.line")
+    assert [c.label for c in line.answer.choices or () if c.value == "fiber"] == ["光回線（FTTH）"]
+    backup = engine.diagnose(_ticket(**{**stuck, "goal": "backup"}))
+    assert "network.line" not in {q.field for q in backup.questions}

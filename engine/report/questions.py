@@ -246,10 +246,10 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
         if rule.rule_id in fired:
             # What the customer reported already made this conclusion: the facts that
             # make it precise come before anything that is only possible.
-            _, level, order = rule.weights[1]
+            _, level, rank = rule.weights[1]
             for position, path in enumerate(rule.ask_if_unknown):
                 # In the order the rule's author listed them (the checks the source asks for first).
-                weight = (-1, level, order * 100 + position)
+                weight = (-1, level, rank * 100 + position)
                 if path not in best or weight < best[path]:
                     best[path] = weight
     # A rule all of whose facts are known either fired or fails on one of them, so only
