@@ -99,16 +99,19 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @format_option("text", "markdown", "json")
 @lang_option
 @click.option("--explain", is_flag=True, help="Show the chain of rules behind every finding and fix.")
+@click.option("--declined", multiple=True, metavar="FIELD",
+              help="A fact-file field the customer cannot answer (repeatable): it stays unknown and is not asked.")
 @rules_option
 @click.option("--brief", is_flag=True, help="The short form to read out: causes, the first fix with its steps, "
                                             "the other fixes by title, caveats, three questions (text, markdown).")
-def diagnose(fact_file: str, fmt: str, lang: str, explain: bool, rules_dirs: tuple[Path, ...], brief: bool) -> None:
+def diagnose(fact_file: str, fmt: str, lang: str, explain: bool, declined: tuple[str, ...],
+             rules_dirs: tuple[Path, ...], brief: bool) -> None:
     """Diagnose one fact file (FACT_FILE, or - for standard input)."""
     if brief and fmt == "json":
         raise click.UsageError(labels("brief", lang)["not_json"], click.get_current_context())
     facts = load_facts(fact_file)
     engine = Engine(rules_dirs)
-    report = engine.diagnose(facts, lang=lang, explain=explain)  # type: ignore[arg-type]
+    report = engine.diagnose(facts, lang=lang, explain=explain, declined=declined)  # type: ignore[arg-type]
     click.echo(render_brief(report, markdown=fmt == "markdown") if brief else render(report, fmt), nl=False)
 
 

@@ -105,7 +105,7 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-apps-stuck", {"goal": "restore", "symptoms": {"apps_waiting_hours": 2}},
      {"goal": "restore", "symptoms": {"apps_waiting_hours": 1.9}}),
     # a restore-only symptom says nothing about a plain backup
-    ("R-apps-stuck", {"goal": "migrate", "symptoms": {"apps_waiting_hours": 6}},
+    ("R-apps-stuck-migrate", {"goal": "migrate", "symptoms": {"apps_waiting_hours": 2}},
      {"goal": "backup", "symptoms": {"apps_waiting_hours": 6}}),
     ("R-restore-message-newer-ios",
      {"goal": "restore", "symptoms": {"messages": ["This backup cannot be restored because the software on the iPhone is too old."]}},

@@ -75,7 +75,7 @@ def _conclude(plan: AssemblyPlan, firings: Sequence[CompiledRule]) -> dict[str, 
 
 
 def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledRule], lang: Lang,
-             *, explain: bool = False, tracer: Tracer | None = None) -> Report:
+             *, explain: bool = False, tracer: Tracer | None = None, declined: Collection[str] = ()) -> Report:
     found = _conclude(plans.assembly, firings)
     fill = Placeholders(rb, case, lang).fill
     fdefs, rdefs, cdefs = rb.findings, rb.recommendations, rb.caveats
@@ -92,6 +92,12 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
         for event in trace:
             tracer(event)
 
+    rank1 = None
+    if recs:
+        rid, first = recs[0]
+        rank1 = (TIER_ORDER[first.tier or rdefs[rid].tier], rdefs[rid].order)
+    concluded = {cid for kind in found.values() for cid in kind}
+    asked, settled = questions(plans.questions, case, fired, found["finding"], lang, declined, rank1, concluded)
     facts = case.facts
     # Plain dicts validated in one call: pydantic-core builds the nested models in Rust,
     # about twice as fast as a constructor call per finding, fix and caveat.
@@ -111,7 +117,8 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
         ],
         "caveats": [{"id": cid, "text": fill(cdefs[cid].text.get(lang)), "because": list(c.because)}
                     for cid, c in cavs],
-        "questions": questions(plans.questions, case, fired, found["finding"], lang),
+        "questions": asked,
+        "settled": settled,
         "unrecognised_messages": case.unrecognised_messages,
         "unrecognised_uses": case.unrecognised_uses,
         "device": {"model": facts.device.model, "family": case.values.get("device.family"),
