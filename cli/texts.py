@@ -139,7 +139,8 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     "service.must_be_id": ("must be text of 1 to 200 characters", "1〜200 文字の文字列にしてください"),
     "service.unknown_key": ("unknown field (accepted: {accepted})", "この項目はありません (受け付ける項目: {accepted})"),
     # The consultation page at / (cli/service/page.py and its templates).
-    "page.title": ("backup-doctor · consultation", "backup-doctor 相談窓口"),
+    "page.title": ("backup-doctor consultation", "backup-doctor 相談窓口"),
+    "page.field_ticket": ("Ticket number", "受付番号"),
     "page.language": ("Language", "表示言語"),
     "page.footer": ("the facts stay in this page; the server keeps nothing",
                     "入力した内容はこのページの中だけにあり、サーバーには残りません"),

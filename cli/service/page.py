@@ -144,9 +144,9 @@ async def _consult(request: Request, lang: str, facts: dict[str, Any], declined:
     except DoctorError as exc:
         errors.extend(_problem_lines(exc, lang))
     state = write_state(facts, declined)
-    history = [(path, _value_text(value, lang), _ask(engine, path, lang)) for path, value in answered(facts)]
+    history = [(path, _value_text(path, value, lang), _ask(engine, path, lang)) for path, value in answered(facts)]
     declined_rows = [(path, _ask(engine, path, lang)) for path in declined]
-    common = {"state": state, "errors": errors, "history": history, "declined": declined_rows, "report": report,
+    common: dict[str, Any] = {"state": state, "errors": errors, "history": history, "declined": declined_rows, "report": report,
               "first": report.recommendations[0] if report and report.recommendations else None}
     if report is None:
         return _page("consult.html", lang, question=None, **common, status=422)
@@ -230,11 +230,13 @@ def _engine(request: Request) -> Engine:
 def _ask(engine: Engine, field: str, lang: str) -> str:
     question = engine.rulebase.questions.get(field)
     text = question.ask.get(lang) if question is not None else None
-    return str(text) if text else labels("page", lang).get("field." + field, field)
+    return str(text) if text else labels("page", lang).get("field_" + field, field)
 
 
-def _value_text(value: Any, lang: str) -> str:
+def _value_text(path: str, value: Any, lang: str) -> str:
     t = labels("page", lang)
+    if path == "goal" and value in GOALS:
+        return t["goal_" + str(value)]
     if isinstance(value, bool):
         return t["yes"] if value else t["no"]
     if isinstance(value, list):

@@ -128,7 +128,8 @@ def _leaf(field: str) -> dict[str, Any]:
 def schema_answer(field: str) -> dict[str, Any]:
     """A widget for *field* from the fact file's JSON Schema: its type, values and bounds."""
     node = _leaf(field)
-    kind, answer = "text", {"choices": [], "unit": None, "min": node.get("minimum"), "max": node.get("maximum")}
+    answer: dict[str, Any] = {"choices": [], "unit": None, "min": node.get("minimum"), "max": node.get("maximum")}
+    kind = "text"
     if "enum" in node:
         kind, answer["choices"] = "choice", [{"value": v, "label": v} for v in node["enum"]]
     elif node.get("type") == "boolean":
