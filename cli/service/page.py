@@ -201,7 +201,7 @@ async def _download(request: Request, lang: str, facts: dict[str, Any], declined
     problems = await _problems(request, facts, lang)
     if problems:
         return await _consult(request, lang, facts, declined, errors=problems)
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", str(facts.get("ticket") or "facts")).strip("-.")[:60] or "facts"
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", str(facts.get("ticket") or "facts")).strip("-")[:60] or "facts"
     body = json.dumps(facts, ensure_ascii=False, indent=2) + "\n"
     return Response(body.encode("utf-8"), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
