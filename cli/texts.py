@@ -141,6 +141,8 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     # The consultation page at / (cli/service/page.py and its templates).
     "page.title": ("backup-doctor consultation", "backup-doctor 相談窓口"),
     "page.field_ticket": ("Ticket number", "受付番号"),
+    "page.field_symptoms.messages": ("What the phone shows", "iPhone に表示された文言"),
+    "page.field_uses": ("Services and features the customer uses", "お客様が使っているサービス・機能"),
     "page.language": ("Language", "表示言語"),
     "page.footer": ("the facts stay in this page; the server keeps nothing",
                     "入力した内容はこのページの中だけにあり、サーバーには残りません"),

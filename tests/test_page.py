@@ -102,3 +102,10 @@ def test_the_fact_file_downloads_as_an_attachment_named_after_the_ticket(client:
     assert response.headers["content-type"] == "application/json"
     assert response.headers["content-disposition"] == 'attachment; filename="HD-7-x.json"'
     assert response.json() == {"schema_version": 1, "ticket": 'HD-7/../"x"', "goal": "restore"}
+
+
+def test_a_declined_field_that_does_not_exist_is_named_with_a_suggestion(client: Any) -> None:
+    state = json.dumps({"facts": {"schema_version": 1, "goal": "restore"}, "declined": ["network.wifi_knd"]})
+    response = client.post("/", data={"lang": "ja", "state": state, "action": "finish"})
+    assert response.status_code == 422
+    assert "network.wifi_knd" in response.text and "network.wifi_kind" in response.text

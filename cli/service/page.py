@@ -10,7 +10,6 @@ it in an HttpOnly, SameSite=Strict cookie (the API itself still wants the header
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 from importlib import resources
@@ -22,17 +21,18 @@ from fastapi.responses import RedirectResponse, Response
 from jinja2 import Environment, FunctionLoader
 
 from ...engine.errors import DoctorError
+from ...engine.report.answers import answers
 from ..render import render_text
 from ..texts import labels
 from . import lang as langs
 from .auth import key_matches
 from .note import render_html
-from .page_form import (VERSION_PATTERN, FormError, answer_of, answered, get_path, known_field, parse_answer, read_state,
-                        schema_answer, set_path, write_state)
+from .page_form import (VERSION_PATTERN, FormError, answer_dict, answered, get_path, known_field, parse_answer,
+                        read_state, set_path, write_state)
 from .problems import from_library
 
 if TYPE_CHECKING:
-    from ...engine.report.model import Report
+    from ...engine.report.model import Answer, Question, Report
     from ...engine.runner import Engine
 
 router = APIRouter(include_in_schema=False)
@@ -140,19 +140,22 @@ async def _consult(request: Request, lang: str, facts: dict[str, Any], declined:
     errors = list(errors or [])
     report: Report | None = None
     try:
-        report = await request.app.state.engines.run(lambda: _diagnose(engine, facts, lang, declined))
+        report = await request.app.state.engines.run(
+            lambda: engine.diagnose(facts, lang=lang, declined=declined))  # type: ignore[arg-type]
     except DoctorError as exc:
         errors.extend(_problem_lines(exc, lang))
     state = write_state(facts, declined)
-    history = [(path, _value_text(path, value, lang), _ask(engine, path, lang)) for path, value in answered(facts)]
+    shapes = answers(engine.rulebase, lang)  # type: ignore[arg-type]
+    history = [(path, _value_text(path, shapes.get(path), value, lang), _ask(engine, path, lang))
+               for path, value in answered(facts)]
     declined_rows = [(path, _ask(engine, path, lang)) for path in declined]
     common: dict[str, Any] = {"state": state, "errors": errors, "history": history, "declined": declined_rows, "report": report,
               "first": report.recommendations[0] if report and report.recommendations else None}
     if report is None:
         return _page("consult.html", lang, question=None, **common, status=422)
-    questions = [q for q in report.questions if q.field not in declined]
-    question = _question(engine, questions, focus, lang)
-    settled = bool(getattr(report, "settled", not questions))
+    questions = report.questions
+    question = _question(engine, questions, focus, lang, shapes)
+    settled = report.settled
     if (finish or settled or question is None) and not errors:
         note = render_text(report, markdown=True)  # TODO(issue 14 brief): the short note's renderer
         return _page("report.html", lang, settled=settled, note=note, report_html=render_html(report), **common)
@@ -162,24 +165,17 @@ async def _consult(request: Request, lang: str, facts: dict[str, Any], declined:
                  prefill=_prefill(prefill), version_pattern=VERSION_PATTERN, remaining=len(questions), **common)
 
 
-def _question(engine: Engine, questions: list[Any], focus: str | None, lang: str) -> dict[str, Any] | None:
+def _question(engine: Engine, questions: list[Question], focus: str | None, lang: str,
+              shapes: dict[str, Answer]) -> dict[str, Any] | None:
     chosen = next((q for q in questions if q.field == focus), None) if focus else None
     if chosen is None and focus:  # an edited answer that no longer changes the advice: ask it anyway
-        return {"field": focus, "ask": _ask(engine, focus, lang), "why": "", "answer": schema_answer(focus),
-                "could_change": None}
+        return {"field": focus, "ask": _ask(engine, focus, lang), "why": "",
+                "answer": answer_dict(shapes.get(focus), focus), "could_change": None}
     chosen = chosen or (questions[0] if questions else None)
     if chosen is None:
         return None
-    return {"field": chosen.field, "ask": chosen.ask, "why": chosen.why, "answer": answer_of(chosen),
-            "could_change": getattr(chosen, "could_change", None)}
-
-
-def _diagnose(engine: Engine, facts: dict[str, Any], lang: str, declined: list[str]) -> Report:
-    # `declined` arrives with issue 14's consultation fields; until then the page drops
-    # declined questions itself.
-    if "declined" in inspect.signature(engine.diagnose).parameters:
-        return engine.diagnose(facts, lang=lang, declined=declined)  # type: ignore[arg-type,call-arg,unused-ignore]
-    return engine.diagnose(facts, lang=lang)  # type: ignore[arg-type]
+    return {"field": chosen.field, "ask": chosen.ask, "why": chosen.why,
+            "answer": answer_dict(chosen.answer, chosen.field), "could_change": chosen.could_change}
 
 
 async def _problems(request: Request, facts: dict[str, Any], lang: str) -> list[str]:
@@ -192,9 +188,8 @@ async def _problems(request: Request, facts: dict[str, Any], lang: str) -> list[
 
 
 def _problem_lines(exc: DoctorError, lang: str) -> list[str]:
-    problem = from_library(exc, lang)
-    return [f"{p['location']}: {p['message']}" if p.get("location") else str(p["message"])
-            for p in problem.problems] or [problem.detail]
+    # The engine's own lines (field, what is wrong, what is accepted, did you mean), as the CLI shows them.
+    return [p.render(lang) for p in exc.problems] or [from_library(exc, lang).detail]
 
 
 async def _download(request: Request, lang: str, facts: dict[str, Any], declined: list[str]) -> Response:
@@ -233,15 +228,17 @@ def _ask(engine: Engine, field: str, lang: str) -> str:
     return str(text) if text else labels("page", lang).get("field_" + field, field)
 
 
-def _value_text(path: str, value: Any, lang: str) -> str:
+def _value_text(path: str, shape: Answer | None, value: Any, lang: str) -> str:
+    """An answer as the clerk reads it: the choice's label, はい/いいえ, a list joined."""
     t = labels("page", lang)
-    if path == "goal" and value in GOALS:
+    if path == "goal" and value in GOALS:  # the words of the page's own goal buttons
         return t["goal_" + str(value)]
+    names = {c.value: c.label for c in (shape.choices or ())} if shape is not None else {}
     if isinstance(value, bool):
         return t["yes"] if value else t["no"]
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return ", ".join(str(names.get(v, v)) for v in value)
+    return str(names.get(value, value))
 
 
 def _prefill(value: Any) -> list[str]:

@@ -13,10 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...facts.schema import fact_schema
+from ...engine.report.answers import FIELD_SHAPES
+from ...engine.report.model import Answer
 from ..texts import labels
 
-KINDS = ("yes_no", "choice", "choices", "number", "gb", "version", "date", "text")
 MAX_DECLINED = 100
 VERSION_PATTERN = r"\d{1,3}(\.\d{1,3}){0,2}"
 
@@ -101,63 +101,18 @@ def answered(facts: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]
     return out
 
 
-def answer_of(question: Any) -> dict[str, Any]:
-    """The question's ``answer`` (SPEC §4); from the fact schema when the report has none."""
-    answer = getattr(question, "answer", None)
-    if answer is not None:
-        data = answer.model_dump() if hasattr(answer, "model_dump") else dict(answer)
-        return {**data, "choices": [dict(c.model_dump() if hasattr(c, "model_dump") else c)
-                                    for c in data.get("choices") or []]}
-    return schema_answer(question.field)
-
-
 def known_field(field: str) -> bool:
     """Whether *field* is a leaf of the fact file (a form can name only those)."""
-    return bool(field) and field not in ("schema_version", "today") and bool(_leaf(field))
+    return field in FIELD_SHAPES and field != "today"
 
 
-def _leaf(field: str) -> dict[str, Any]:
-    schema = fact_schema()
-    node: Any = schema
-    for part in field.split("."):
-        node = _plain(schema, node).get("properties", {}).get(part, {})
-    node = _plain(schema, node)
-    return {} if "properties" in node else node
-
-
-def schema_answer(field: str) -> dict[str, Any]:
-    """A widget for *field* from the fact file's JSON Schema: its type, values and bounds."""
-    node = _leaf(field)
-    answer: dict[str, Any] = {"choices": [], "unit": None, "min": node.get("minimum"), "max": node.get("maximum")}
-    kind = "text"
-    if "enum" in node:
-        kind, answer["choices"] = "choice", [{"value": v, "label": v} for v in node["enum"]]
-    elif node.get("type") == "boolean":
-        kind = "yes_no"
-    elif node.get("type") in ("integer", "number"):
-        kind = "gb" if field.endswith("_gb") else "number"
-        answer["unit"] = "GB" if kind == "gb" else None
-    elif node.get("format") == "date":
-        kind = "date"
-    elif field.endswith("ios"):
-        kind = "version"
-    elif node.get("type") == "array":
-        kind = "lines"
-    return {"kind": kind, **answer}
-
-
-def _plain(schema: dict[str, Any], node: Any) -> dict[str, Any]:
-    # Follow "$ref" and drop the "or null" of an optional field.
-    for _ in range(5):
-        if not isinstance(node, dict):
-            return {}
-        if "$ref" in node:
-            node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-        elif "anyOf" in node:
-            node = next((n for n in node["anyOf"] if n.get("type") != "null"), {})
-        else:
-            return node
-    return {}
+def answer_dict(answer: Answer | None, field: str) -> dict[str, Any]:
+    """A question's ``answer`` (SPEC §4) as the template reads it, every key present."""
+    data: dict[str, Any] = answer.model_dump() if answer is not None else {"kind": "text"}
+    if field == "symptoms.messages":  # free text, one message a line (not a set of choices)
+        data["kind"] = "lines"
+    return {"choices": [], "unit": None, "min": None, "max": None,
+            **{k: v for k, v in data.items() if v is not None}}
 
 
 def parse_answer(answer: Mapping[str, Any], values: list[str]) -> Any:
