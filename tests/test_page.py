@@ -109,3 +109,13 @@ def test_a_declined_field_that_does_not_exist_is_named_with_a_suggestion(client:
     response = client.post("/", data={"lang": "ja", "state": state, "action": "finish"})
     assert response.status_code == 422
     assert "network.wifi_knd" in response.text and "network.wifi_kind" in response.text
+
+
+def test_only_the_page_s_own_script_may_run(client: Any) -> None:
+    page = _start(client)
+    report = client.post("/", data={"lang": "ja", "state": _hidden(page, "state"), "action": "finish"})
+    policy = report.headers["content-security-policy"]
+    nonce = re.search(r"script-src 'nonce-([^']+)'", policy)
+    assert nonce and f'<script nonce="{nonce.group(1)}">' in report.text
+    assert "form-action 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert report.headers["cache-control"] == "no-store"  # the customer's data stays out of caches

@@ -184,6 +184,7 @@ def test_a_japanese_consultation_of_the_source_article_case(browser: Any, url: s
 
     # The end: the causes, the first fix, the report, the note and the fact file.
     assert page.get_by_role("heading", name="診断結果", exact=True).is_visible()
+    assert page.get_by_text("残りの質問で原因や最初の対処が変わることはありません。").is_visible()  # settled
     aside = page.locator("aside")
     assert aside.get_by_text("復元後、App が「待機中」のままです").is_visible()
     assert aside.get_by_role("heading", name="復元した iPhone の通信と App Store のサインインを確認する").is_visible()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -260,7 +261,13 @@ def _lang(asked: str | None, request: Request) -> str:
 
 def _page(name: str, lang: str, status: int = 200, **context: Any) -> Response:
     context.setdefault("errors", [])
-    html = _env.get_template(name).render(lang=lang, t=labels("page", lang), goals=GOALS, **context)
+    nonce = secrets.token_urlsafe(16)
+    html = _env.get_template(name).render(lang=lang, t=labels("page", lang), goals=GOALS, nonce=nonce, **context)
+    # Escaping is the defence; the policy is a second one: only the page's own script
+    # runs, and forms can post only back here.
+    policy = (f"default-src 'none'; style-src 'self'; script-src 'nonce-{nonce}'; img-src data:; "
+              "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
     return Response(html.encode("utf-8"), status_code=status, media_type="text/html; charset=utf-8",
                     headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-                             "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"})
+                             "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+                             "Content-Security-Policy": policy})
