@@ -208,6 +208,8 @@ def _login(request: Request, key: str, lang: str) -> Response:
     if keys and not key_matches(key.strip().encode("utf-8"), keys):
         return _page("key.html", lang, errors=[labels("page", lang)["bad_key"]], status=401)
     response = RedirectResponse(f"/?lang={lang}", status_code=303)
+    if not keys:  # nothing to keep: the service takes no keys
+        return response
     response.set_cookie(KEY_COOKIE, key.strip(), httponly=True, samesite="strict", path="/",
                         secure=request.url.scheme == "https")
     return response
