@@ -183,6 +183,7 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
                             "途中で終了しました。残りの質問で助言が変わる可能性があります。"),
     "page.download": ("Download the fact file", "ファクトファイルをダウンロード"),
     "page.continue": ("Back to the questions", "質問に戻る"),
+    "page.more": ("Ask more questions", "さらに質問する"),
     "page.new": ("New consultation", "新しい相談"),
     "page.note_heading": ("Note for the ticket (Markdown)", "チケット用メモ（Markdown）"),
     "page.note_hint": ("Select the text and copy it into the ticket.", "テキストを選択して、チケットにコピーしてください。"),

@@ -84,7 +84,7 @@ async def step(request: Request) -> Response:
     if action.startswith("lang:"):
         lang = _lang(action.removeprefix("lang:"), request)
     try:
-        facts, declined = read_state(one("state"))
+        facts, declined, more = read_state(one("state"))
     except FormError as exc:
         return _page("start.html", lang, state=write_state({}, []), errors=[exc.render(lang)], status=400)
     if action == "start":
@@ -115,8 +115,9 @@ async def step(request: Request) -> Response:
         facts, declined, focus = set_path(facts, field, None), [d for d in declined if d != field], field
     elif action == "download":
         return await _download(request, lang, facts, declined)
+    more = (more or action == "continue") and action != "finish"
     return await _consult(request, lang, facts, declined, focus=focus, prefill=prefill, errors=errors,
-                          finish=action == "finish")
+                          finish=action == "finish", more=more)
 
 
 async def _start(request: Request, lang: str, goal: str, words: str, ticket: str) -> Response:
@@ -136,7 +137,7 @@ async def _start(request: Request, lang: str, goal: str, words: str, ticket: str
 
 async def _consult(request: Request, lang: str, facts: dict[str, Any], declined: list[str], *,
                    focus: str | None = None, prefill: Any = None, errors: list[str] | None = None,
-                   finish: bool = False) -> Response:
+                   finish: bool = False, more: bool = False) -> Response:
     engine = _engine(request)
     errors = list(errors or [])
     report: Report | None = None
@@ -145,7 +146,7 @@ async def _consult(request: Request, lang: str, facts: dict[str, Any], declined:
             lambda: engine.diagnose(facts, lang=lang, declined=declined))  # type: ignore[arg-type]
     except DoctorError as exc:
         errors.extend(_problem_lines(exc, lang))
-    state = write_state(facts, declined)
+    state = write_state(facts, declined, more)
     shapes = answers(engine.rulebase, lang)  # type: ignore[arg-type]
     history = [(path, _value_text(path, shapes.get(path), value, lang), _ask(engine, path, lang))
                for path, value in answered(facts)]
@@ -157,9 +158,12 @@ async def _consult(request: Request, lang: str, facts: dict[str, Any], declined:
     questions = report.questions
     question = _question(engine, questions, focus, lang, shapes)
     settled = report.settled
-    if (finish or settled or question is None) and not errors:
+    # A settled report ends the interview, unless the clerk asked to go on (then only
+    # running out of questions or "finish" does).
+    if (finish or (settled and not more) or question is None) and not errors:
         note = render_text(report, markdown=True)  # TODO(issue 14 brief): the short note's renderer
-        return _page("report.html", lang, settled=settled, note=note, report_html=render_html(report), **common)
+        return _page("report.html", lang, settled=settled, note=note, report_html=render_html(report),
+                     can_continue=bool(questions), **common)
     assert question is not None
     spec = question["answer"]
     return _page("consult.html", lang, question=question, spec=json.dumps(spec, ensure_ascii=False),

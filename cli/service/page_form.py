@@ -32,10 +32,13 @@ class FormError(Exception):
         return labels("page", lang)[self.key].format(**self.params)
 
 
-def read_state(raw: str | None) -> tuple[dict[str, Any], list[str]]:
-    """``(facts, declined)`` from the hidden ``state`` field (empty when absent)."""
+def read_state(raw: str | None) -> tuple[dict[str, Any], list[str], bool]:
+    """``(facts, declined, more)`` from the hidden ``state`` field (empty when absent).
+
+    ``more``: the clerk chose to go on asking past a settled report.
+    """
     if not raw:
-        return {}, []
+        return {}, [], False
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
@@ -46,11 +49,12 @@ def read_state(raw: str | None) -> tuple[dict[str, Any], list[str]]:
     if (not isinstance(declined, list) or len(declined) > MAX_DECLINED
             or not all(isinstance(d, str) and 0 < len(d) <= 100 for d in declined)):
         raise FormError("bad_state")
-    return dict(data.get("facts", {})), list(dict.fromkeys(declined))
+    return dict(data.get("facts", {})), list(dict.fromkeys(declined)), data.get("more") is True
 
 
-def write_state(facts: Mapping[str, Any], declined: list[str]) -> str:
-    return json.dumps({"facts": facts, "declined": declined}, ensure_ascii=False, separators=(",", ":"))
+def write_state(facts: Mapping[str, Any], declined: list[str], more: bool = False) -> str:
+    return json.dumps({"facts": facts, "declined": declined, "more": more}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def get_path(facts: Mapping[str, Any], path: str) -> Any:
