@@ -23,7 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from . import health, openapi, v1
+from . import health, openapi, page, v1
 from . import lang as langs
 from .asgi import ASGIApp
 from .auth import KEYS_ENV, ApiKeys, load_keys
@@ -60,6 +60,8 @@ def build_api() -> FastAPI:
     app.state.engines = EngineHolder()
     app.include_router(v1.router)
     app.include_router(health.router)
+    app.include_router(page.router)
+    app.state.page_keys = ()
     app.add_exception_handler(ProblemError, _problem)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _bad_parameter)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
@@ -73,7 +75,10 @@ def create_app(api_keys: str | os.PathLike[str] | None = None) -> ASGIApp:
     app: Any = BodyLimit(api)
     keys_file = api_keys if api_keys is not None else os.environ.get(KEYS_ENV)
     if keys_file:
-        app = ApiKeys(app, load_keys(keys_file))
+        keys = load_keys(keys_file)
+        # The page asks for a key itself (a form, then a cookie): it cannot send a header.
+        app = ApiKeys(app, keys, open_paths=page.PATHS)
+        api.state.page_keys = keys
     service = DecisionIds(app)
     service.api = api  # type: ignore[attr-defined]  # for tests and for more routers
     return service

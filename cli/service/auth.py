@@ -64,13 +64,18 @@ def key_matches(given: bytes, keys: tuple[bytes, ...]) -> bool:
 class ApiKeys:
     """Answers 401 (problem JSON, ``WWW-Authenticate: Bearer``) without a valid key."""
 
-    def __init__(self, app: ASGIApp, keys: tuple[bytes, ...], open_prefixes: tuple[str, ...] = ("/health/",)) -> None:
+    def __init__(self, app: ASGIApp, keys: tuple[bytes, ...], open_prefixes: tuple[str, ...] = ("/health/",),
+                 open_paths: tuple[str, ...] = ()) -> None:
         self.app = app
         self.keys = keys
         self.open_prefixes = open_prefixes
+        self.open_paths = open_paths
+        """Paths that check a key themselves (the page, from its cookie)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.open_prefixes) or self._allowed(scope):
+        path = scope.get("path", "")
+        if (scope["type"] != "http" or path.startswith(self.open_prefixes) or path in self.open_paths
+                or self._allowed(scope)):
             await self.app(scope, receive, send)
             return
         lang = langs.lenient(scope)
