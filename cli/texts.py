@@ -84,6 +84,8 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     "batch.top": ("most frequent findings:", "多かった原因:"),
     "batch.none": ("no findings", "原因の検出はありません"),
     "batch.lines": ("lines", "行"),
+    "batch.bad_shard": ("{value!r} is not a shard: give I/N, two whole numbers with 1 <= I <= N (e.g. 1/4)",
+                        "{value!r} はシャードの指定になっていません。I/N の形で、1 <= I <= N の整数を指定してください (例: 1/4)"),
     # backup-doctor mcp without its extra (cli/mcp_cmd.py).
     "mcp_cmd.no_extra": ("Error: the MCP server needs the mcp extra: pip install 'backup-doctor[mcp]'",
                         "エラー: MCP サーバーには mcp エクストラが必要です: pip install 'backup-doctor[mcp]'"),
