@@ -31,7 +31,7 @@ def _interrupted_at_start() -> None:
 
     args = sys.argv[1:]
     env = next((os.environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)), "")
-    ja = "--lang=ja" in args or any(a == "--lang" and b == "ja" for a, b in zip(args, args[1:])) \
+    ja = "--lang=ja" in args or any(a == "--lang" and b == "ja" for a, b in zip(args, args[1:], strict=False)) \
         or ("--lang" not in " ".join(args) and env.lower().startswith("ja"))
     try:
         from ..engine.texts import say_in

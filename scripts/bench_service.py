@@ -29,7 +29,6 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from backup_doctor.engine import DoctorError, Engine
 
@@ -168,7 +167,7 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
     args = parser.parse_args()
     mix = bodies()
-    print(f"date: {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
+    print(f"date: {_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
           f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
           f"{platform.platform()}")
     import importlib.util
