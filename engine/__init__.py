@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..facts.models import FactFile
 from .errors import DoctorError, EngineError, FactSchemaError, InputError, Problem, RulePackError
 from .loader import load_facts, parse_facts
-from .report.model import Caveat, Finding, Question, Recommendation, Report, TraceEvent
+from .report.model import Answer, Caveat, Choice, Finding, Question, Recommendation, Report, TraceEvent
 from .runner import Engine, diagnose
 
 if TYPE_CHECKING:
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "Answer",
     "Caveat",
+    "Choice",
     "DoctorError",
     "Engine",
     "EngineError",

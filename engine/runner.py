@@ -6,12 +6,13 @@ import datetime as _dt
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from .report.assemble import Tracer, assemble
+from .report.declined import check_declined
 from .report.case import Case, build_case
 from .rulebase.to_durable import sentinels
 from .loader import FactsInput, parse_facts
@@ -61,12 +62,15 @@ class Engine:
         }
 
     def diagnose(self, facts: FactsInput, *, lang: Lang = "en", explain: bool = False,
-                 tracer: Tracer | None = None) -> Report:
+                 tracer: Tracer | None = None, declined: Collection[str] = ()) -> Report:
         """Diagnose one fact file (a :class:`FactFile`, a dict, or JSON text).
 
         :param explain: fill ``Report.trace`` with every rule that fired and why.
         :param tracer: called with each :class:`TraceEvent`, in order.
-        :raises InputError: the facts are not valid (every problem is listed).
+        :param declined: fact-file fields the customer cannot answer (``"network.wifi_kind"``):
+            they stay unknown and are not asked again (SPEC §4).
+        :raises InputError: the facts are not valid (every problem is listed), or
+            *declined* names a field the fact file does not have.
         :raises EngineError: the rules failed to run (a bug, not bad input).
         :raises ValueError: the engine is closed.
 
@@ -76,7 +80,8 @@ class Engine:
         """
         if lang not in ("en", "ja"):
             raise ValueError(f"lang must be 'en' or 'ja', not {lang!r}")
-        return self.report(self.run(facts), lang, explain=explain, tracer=tracer)
+        declined = check_declined(declined)
+        return self.report(self.run(facts), lang, explain=explain, tracer=tracer, declined=declined)
 
     def run(self, facts: FactsInput) -> Run:
         """The rule run of one fact file: its case and the rules that fired, in order.
@@ -102,9 +107,11 @@ class Engine:
         self._ruleset.run([case.durable_fact, *self._tail], on_fire)
         return Run(case, tuple(firings))
 
-    def report(self, run: Run, lang: Lang = "en", *, explain: bool = False, tracer: Tracer | None = None) -> Report:
+    def report(self, run: Run, lang: Lang = "en", *, explain: bool = False, tracer: Tracer | None = None,
+               declined: Collection[str] = ()) -> Report:
         """The report of a :meth:`run`, in *lang*."""
-        return assemble(self.rulebase, self.plans, run.case, run.fired, lang, explain=explain, tracer=tracer)
+        return assemble(self.rulebase, self.plans, run.case, run.fired, lang, explain=explain, tracer=tracer,
+                        declined=declined)
 
     def close(self) -> None:
         """Free the compiled rules inside durable-rules; later calls raise ``ValueError``.
@@ -142,7 +149,7 @@ _cache_lock = threading.Lock()
 
 
 def diagnose(facts: FactsInput, *, lang: Lang = "en", explain: bool = False, rules: Sequence[str | Path] = (),
-             tracer: Tracer | None = None) -> Report:
+             tracer: Tracer | None = None, declined: Collection[str] = ()) -> Report:
     """Diagnose one fact file with the built-in rules (plus *rules* folders, if given).
 
     With custom *rules*, the engine built for them is kept and reused while the
@@ -152,7 +159,7 @@ def diagnose(facts: FactsInput, *, lang: Lang = "en", explain: bool = False, rul
     :class:`Engine` once and keep it.
     """
     engine = _cached_engine(rules) if rules else default_engine()
-    return engine.diagnose(facts, lang=lang, explain=explain, tracer=tracer)
+    return engine.diagnose(facts, lang=lang, explain=explain, tracer=tracer, declined=declined)
 
 
 def _cached_engine(rules: Sequence[str | Path]) -> Engine:

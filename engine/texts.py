@@ -95,6 +95,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "to diagnose as of another day)",
                            "{date} は今日 ({today}、システムの日付) より後の日付です。別の日付で診断するには"
                            "ファクトファイルに today を書いてください"),
+    # declined= of a consultation (SPEC §4).
+    "declined_problems": ("{count:,} field{plural} in declined that the fact file does not have",
+                          "declined に、ファクトファイルにない項目が {count:,} 件あります"),
+    "not_declinable": ("is not a fact-file field, so it cannot be declined",
+                       "ファクトファイルの項目ではないため、declined に指定できません"),
     # A kind of problem this tool has no words for yet (see unknown_detail).
     "invalid": ("{detail}", "正しくない値です ({detail})"),
     # What is accepted there.

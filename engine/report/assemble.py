@@ -75,7 +75,7 @@ def _conclude(plan: AssemblyPlan, firings: Sequence[CompiledRule]) -> dict[str, 
 
 
 def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledRule], lang: Lang,
-             *, explain: bool = False, tracer: Tracer | None = None) -> Report:
+             *, explain: bool = False, tracer: Tracer | None = None, declined: Collection[str] = ()) -> Report:
     found = _conclude(plans.assembly, firings)
     fill = Placeholders(rb, case, lang).fill
     fdefs, rdefs, cdefs = rb.findings, rb.recommendations, rb.caveats
@@ -92,6 +92,7 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
         for event in trace:
             tracer(event)
 
+    asked = questions(plans.questions, case, fired, found["finding"], lang, declined)
     facts = case.facts
     # Plain dicts validated in one call: pydantic-core builds the nested models in Rust,
     # about twice as fast as a constructor call per finding, fix and caveat.
@@ -111,7 +112,8 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
         ],
         "caveats": [{"id": cid, "text": fill(cdefs[cid].text.get(lang)), "because": list(c.because)}
                     for cid, c in cavs],
-        "questions": questions(plans.questions, case, fired, found["finding"], lang),
+        "questions": asked,
+        "settled": all(q.could_change == "caveat" for q in asked),
         "unrecognised_messages": case.unrecognised_messages,
         "unrecognised_uses": case.unrecognised_uses,
         "device": {"model": facts.device.model, "family": case.values.get("device.family"),

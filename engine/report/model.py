@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, create_model, field_validator
 
 SCHEMA_VERSION = 1
 
@@ -46,12 +46,70 @@ class Caveat(_Out):
     because: list[str]
 
 
+AnswerKind = Literal["yes_no", "choice", "choices", "number", "gb", "version", "date", "text"]
+"""How a question is answered (SPEC §4): ``choice`` is one of ``choices``, ``choices`` several."""
+
+CouldChange = Literal["blocking", "cause", "fix", "caveat"]
+"""The most serious kind of conclusion an answer could add, remove or reorder."""
+
+
+class Choice(_Out):
+    """One accepted answer: the value to store in the fact file, and its label."""
+
+    value: str | int | float | bool
+    label: str
+    """In the report's language."""
+
+
+class Answer(_Out):
+    """What kind of answer a question takes, so a form or a chatbot can offer it.
+
+    In JSON, ``choices``, ``unit``, ``min`` and ``max`` appear only where they apply
+    (SPEC §4). That is done without a serializer function, which would run Python code
+    inside ``model_dump`` and wrap an exception raised there by a signal handler (see
+    docs/guarantees.md): each answer is an instance of a subclass that excludes the
+    fields it leaves empty (:func:`shaped`), and questions serialize it as itself.
+    """
+
+    kind: AnswerKind
+    choices: tuple[Choice, ...] | None = None
+    """A tuple, not a list: one answer serves every report that asks the question, so
+    nothing a caller holds may change it (JSON shows a list)."""
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+_OPTIONAL = ("choices", "unit", "min", "max")
+_SHAPES: dict[frozenset[str], type[Answer]] = {}
+
+
+def shaped(answer: Answer) -> Answer:
+    """*answer* as an instance of the :class:`Answer` subclass that leaves its empty fields out of JSON."""
+    present = frozenset(k for k in _OPTIONAL if getattr(answer, k) is not None)
+    cls = _SHAPES.get(present)
+    if cls is None:
+        excluded: dict[str, Any] = {k: (Answer.model_fields[k].annotation, Field(None, exclude=True))
+                                    for k in _OPTIONAL if k not in present}
+        cls = _SHAPES[present] = create_model("Answer", __base__=Answer, __module__=__name__, **excluded)
+    if type(answer) is cls:
+        return answer
+    return cls.model_construct(**{k: getattr(answer, k) for k in Answer.model_fields})
+
+
 class Question(_Out):
     """An unknown fact worth asking the customer about."""
 
     field: str
     ask: str
     why: str
+    answer: SerializeAsAny[Answer]
+    could_change: CouldChange
+
+    @field_validator("answer")
+    @classmethod
+    def _shaped(cls, answer: Answer) -> Answer:
+        return shaped(answer)
 
 
 class Estimates(_Out):
@@ -104,6 +162,8 @@ class Report(_Out):
     recommendations: list[Recommendation]
     caveats: list[Caveat]
     questions: list[Question]
+    settled: bool
+    """No open question could change a finding or the rank-1 recommendation (SPEC §4)."""
     unrecognised_messages: list[str]
     unrecognised_uses: list[str]
     device: DeviceInfo

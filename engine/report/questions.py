@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..rulebase.packfile import SEVERITY_ORDER, TIER_ORDER
-from .model import Lang, Question
+from .answers import answers
+from .model import CouldChange, Lang, Question
 
 if TYPE_CHECKING:
     from ..rulebase.load import CompiledRule, RuleBase
@@ -71,9 +72,10 @@ class QuestionPlan:
     one to ask about, whether or not it has a text)."""
     order: dict[str, tuple[int, str]]
     """Per question field: its sort key after the weight (the question's order, the field)."""
-    texts: dict[str, dict[str, Question]]
-    """Per language, per question field: the question. Its text depends only on its field
-    and the language, and reports are frozen, so one instance serves every diagnosis."""
+    texts: dict[str, dict[str, dict[CouldChange, Question]]]
+    """Per language, per question field, per ``could_change``: the question. Its text and
+    answer depend only on its field and the language, and reports are frozen, so one
+    instance serves every diagnosis."""
 
 
 def build_question_plan(rb: RuleBase) -> QuestionPlan:
@@ -104,23 +106,47 @@ def build_question_plan(rb: RuleBase) -> QuestionPlan:
         asks={p: (tuple(f for f in fields if f not in _NEVER_ASKED and (ask_one or f in rb.questions)), ask_one)
               for p, (fields, ask_one) in sources.items()},
         order={p: (q.order, p) for p, q in rb.questions.items()},
-        texts={lang: {path: Question(field=path, ask=q.ask.get(lang), why=q.why.get(lang))
-                      for path, q in rb.questions.items()} for lang in ("en", "ja")},
+        texts={lang: _texts(rb, lang) for lang in ("en", "ja")},
     )
 
 
+def _texts(rb: RuleBase, lang: Lang) -> dict[str, dict[CouldChange, Question]]:
+    shapes = answers(rb, lang)
+    return {path: {change: Question(field=path, ask=q.ask.get(lang), why=q.why.get(lang), answer=shapes[path],
+                                    could_change=change) for change in _CHANGES}
+            for path, q in rb.questions.items() if path in shapes}
+
+
+_CHANGES: tuple[CouldChange, ...] = ("blocking", "cause", "fix", "caveat")
+"""Indexed by a weight's class (see :func:`_importance`)."""
+
+
 def _importance(rb: RuleBase, compiled: CompiledRule) -> tuple[int, int]:
-    best = (9, 99)
+    best = (99, 99)
     for concl in compiled.rule.then:
         if concl.finding:
             rank = (SEVERITY_ORDER[rb.findings[concl.finding].severity], rb.findings[concl.finding].order)
         elif concl.recommend:
             d = rb.recommendations[concl.recommend]
-            rank = (4 + TIER_ORDER[concl.tier or d.tier], d.order)
+            rank = (_FIX + TIER_ORDER[concl.tier or d.tier], d.order)
         else:
-            rank = (8, rb.caveats[concl.target].order)
+            rank = (_CAVEAT, rb.caveats[concl.target].order)
         best = min(best, rank)
     return best
+
+
+_FIX = len(SEVERITY_ORDER)
+_CAVEAT = _FIX + len(TIER_ORDER)
+
+
+def could_change(weight: tuple[int, int, int]) -> CouldChange:
+    """The kind of conclusion a weight stands for: blocking finding, other finding, fix, caveat."""
+    level = weight[1]
+    if level == 0:
+        return "blocking"
+    if level < _FIX:
+        return "cause"
+    return "fix" if level < _CAVEAT else "caveat"
 
 
 def _sources(rb: RuleBase, path: str) -> tuple[tuple[str, ...], bool]:
@@ -160,7 +186,7 @@ _MODEL_FIELDS = {"device.model": "device.model_known", "target.model": "target.m
 
 
 def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: Collection[str],
-              lang: Lang) -> list[Question]:
+              lang: Lang, declined: Collection[str] = ()) -> list[Question]:
     """Unknown facts whose answer could add a finding, fix or caveat, most useful first.
 
     A question comes first when the rule it could unlock already matches something the
@@ -220,9 +246,11 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
         for field in fields:
             if field in values and (field not in _MODEL_FIELDS or values.get(_MODEL_FIELDS[field]) is not False):
                 continue  # known (a model name counts as known once it was recognised)
+            if field in declined:
+                continue  # the customer cannot tell: it stays unknown, and the next source is asked
             if field in texts and (field not in wanted or weight < wanted[field]):
                 wanted[field] = weight
             if ask_one:
                 break
     order = plan.order
-    return [texts[field] for field in sorted(wanted, key=lambda f: (wanted[f], order[f]))]
+    return [texts[field][could_change(wanted[field])] for field in sorted(wanted, key=lambda f: (wanted[f], order[f]))]

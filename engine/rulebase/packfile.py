@@ -108,6 +108,8 @@ class QuestionDef(_Strict):
     ask: Text
     why: Text
     order: int = 50
+    choices: dict[str, Text] = {}
+    """Labels of the field's accepted values (an enum field), for forms and chatbots."""
 
 
 OPS = tuple(OPERATORS)
