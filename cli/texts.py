@@ -159,6 +159,7 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     "service.method_not_allowed": ("{method} is not accepted at {path}", "{path} では {method} は使えません"),
     "service.too_large": ("the body is larger than {limit:,} bytes (the limit for one request)",
                          "本文が {limit:,} バイトを超えています (1 リクエストの上限)"),
+    "service.invalid_consult": ("{count} problem(s) in the consultation request", "相談のリクエストに問題が {count} 件あります"),
     "service.invalid_batch": ("{count} problem(s) in the batch request", "バッチのリクエストに問題が {count} 件あります"),
     "service.too_many_items": ("{count:,} items in the batch; at most {limit} are accepted in one request",
                               "バッチが {count:,} 件あります。1 リクエストで {limit} 件までです"),

@@ -25,6 +25,8 @@ import pytest
 
 httpx = pytest.importorskip("httpx")
 
+from backup_doctor.engine import Engine  # noqa: E402
+
 COMMAND = str(Path(sys.executable).with_name("backup-doctor"))
 EXAMPLE = "tethering-free-tier-migrate"
 INVALID = {"schema_version": 1, "account": {"plan_gb": -5}, "network": {"wifi_kind": "hotspot"}, "colour": "red"}
@@ -330,6 +332,57 @@ def test_stopping_the_server_removes_its_metrics_folder(tmp_path: Path) -> None:
         httpx.post(f"{server.url}/v1/validate", json={"schema_version": 1})
         assert list(tmp_path.glob("backup-doctor-metrics-*/*.db"))
     assert list(tmp_path.glob("backup-doctor-metrics-*")) == []
+
+
+# --------------------------------------------------------------------------- /v1/consult (SPEC §4)
+
+
+def test_consult_answers_the_report_with_its_questions_typed(server: Server, example: Any) -> None:
+    full = example("restore-apps-waiting-no-sim")
+    begun = {k: full[k] for k in ("schema_version", "ticket", "today", "goal", "symptoms")}
+    answer = httpx.post(f"{server.url}/v1/consult", json={"facts": begun, "lang": "ja"})
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    uuid.UUID(answer.headers["x-decision-id"])
+    report = answer.json()
+    assert report["lang"] == "ja" and report["settled"] is False
+    assert report == Engine().diagnose(begun, lang="ja").model_dump(mode="json")  # the library's report
+    first = report["questions"][0]
+    assert first["answer"]["kind"] in ("yes_no", "choice", "choices", "number", "gb", "version", "date", "text")
+    assert first["could_change"] in ("blocking", "cause", "fix", "caveat")
+    # Declined: not asked again.
+    again = httpx.post(f"{server.url}/v1/consult", json={"facts": begun, "declined": [first["field"]]}).json()
+    assert first["field"] not in [q["field"] for q in again["questions"]]
+
+
+def test_consult_language_query_then_body_then_header(server: Server, facts: dict[str, Any]) -> None:
+    url = f"{server.url}/v1/consult"
+    assert httpx.post(url + "?lang=en", json={"facts": facts, "lang": "ja"}).json()["lang"] == "en"
+    assert httpx.post(url, json={"facts": facts, "lang": "ja"}, headers={"Accept-Language": "en"}).json()["lang"] == "ja"
+    assert httpx.post(url, json={"facts": facts}, headers={"Accept-Language": "ja"}).json()["lang"] == "ja"
+    assert httpx.post(url, json={"facts": facts}).json()["lang"] == "en"
+    body = _problem(httpx.post(url, json={"facts": facts, "lang": "fr"}), 400, "unknown_lang")
+    assert "fr" in body["detail"]
+
+
+def test_consult_errors_say_where_in_the_body(server: Server, facts: dict[str, Any]) -> None:
+    url = f"{server.url}/v1/consult?lang=ja"
+    typo = _problem(httpx.post(url, json={"facts": facts, "declined": ["network.wifi_kin"]}), 422, "invalid_facts")
+    assert typo["problems"] == [{"location": "declined[0]", "message": typo["problems"][0]["message"],
+                                 "accepted": None, "suggestion": "network.wifi_kind"}]
+    assert "network.wifi_kin" in typo["problems"][0]["message"] and "declined" in typo["detail"]
+    bad = _problem(httpx.post(url, json={"facts": {**facts, "account": {"plan_gb": -5}}}), 422, "invalid_facts")
+    assert [p["location"] for p in bad["problems"]] == ["facts.account.plan_gb"]
+    shape = _problem(httpx.post(url, json={"fact": facts, "declined": "all"}), 422, "invalid_facts")
+    assert {p["location"] for p in shape["problems"]} == {"facts", "declined", "fact"}
+    assert "相談のリクエスト" in shape["detail"]
+    _problem(httpx.post(url, content=b"{not json"), 400, "bad_json")
+
+
+def test_consult_is_in_the_openapi_document_with_examples(server: Server) -> None:
+    operation = httpx.get(f"{server.url}/openapi.json").json()["paths"]["/v1/consult"]["post"]
+    examples = operation["requestBody"]["content"]["application/json"]["examples"]
+    assert {"begun", "declined"} <= set(examples)
+    assert examples["declined"]["value"]["declined"] == ["apple_status.icloud_backup_outage"]
 
 
 # --------------------------------------------------------------------------- /mcp (docs/mcp.md)

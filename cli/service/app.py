@@ -2,7 +2,7 @@
 
 Layers, outermost first: decision ids, logs and metrics (``ids.py``) → API keys
 (``auth.py``, when configured) → the 1 MiB body limit (``limits.py``) → FastAPI's
-routers. More routers (the consultation page, ``/v1/consult``) are added in
+routers. More routers (the consultation page; ``/v1/consult`` is ``consult.py``) are added in
 :func:`build_api` beside the others; ``/mcp`` (``mcp_mount.py``) when the mcp extra is
 installed too.
 
@@ -25,7 +25,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
-from . import health, mcp_mount, openapi, v1
+from . import consult, health, mcp_mount, openapi, v1
 from . import lang as langs
 from .asgi import ASGIApp
 from .auth import KEYS_ENV, ApiKeys, load_keys
@@ -64,6 +64,7 @@ def build_api() -> FastAPI:
                               "(SPEC §5). Errors are application/problem+json; branch on `code`.")
     app.state.engines = EngineHolder()
     app.include_router(v1.router)
+    app.include_router(consult.router)
     app.include_router(health.router)
     mount = mcp_mount.McpMount() if mcp_mount.available() else None
     if mount is not None:
