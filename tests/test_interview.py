@@ -33,15 +33,6 @@ def engine() -> Engine:
     return Engine()
 
 
-def _get(facts: dict[str, Any], path: str) -> Any:
-    node: Any = facts
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def _set(facts: dict[str, Any], path: str, value: Any) -> None:
     *parents, name = path.split(".")
     for part in parents:
@@ -61,7 +52,8 @@ def _typed(value: Any, answer: Any, lang: str) -> str:
     return str(value)
 
 
-def _script(engine: Engine, start: dict[str, Any], full: dict[str, Any], lang: str) -> tuple[list[str], dict[str, Any], list[str]]:
+def _script(engine: Engine, start: dict[str, Any], full: dict[str, Any], lang: str,
+            fact_at: Any) -> tuple[list[str], dict[str, Any], list[str]]:
     """What a clerk answers, from the customer's full story, to the questions the report asks
     first (the report's own order); with the facts and the declined fields it ends with."""
     facts, declined, lines = copy.deepcopy(start), [], []
@@ -70,7 +62,7 @@ def _script(engine: Engine, start: dict[str, Any], full: dict[str, Any], lang: s
         if report.settled or not report.questions:
             return lines, facts, declined
         question = report.questions[0]
-        value = _get(full, question.field)
+        value = fact_at(full, question.field)
         if value is None:
             lines.append("?")
             declined.append(question.field)
@@ -82,11 +74,11 @@ def _script(engine: Engine, start: dict[str, Any], full: dict[str, Any], lang: s
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_an_interview_from_goal_and_symptoms_ends_settled_with_an_ordinary_ticket(
-        runner: CliRunner, engine: Engine, example: Any, tmp_path: Path, lang: str) -> None:
+        runner: CliRunner, engine: Engine, example: Any, fact_at: Any, tmp_path: Path, lang: str) -> None:
     full = example(CASE)
     start = {k: full[k] for k in ("schema_version", "ticket", "today", "goal", "symptoms")}
     (tmp_path / "start.json").write_text(json.dumps(start), encoding="utf-8")
-    lines, facts, declined = _script(engine, start, full, lang)
+    lines, facts, declined = _script(engine, start, full, lang, fact_at)
     assert "?" in lines and len(lines) > 2  # the story lacks some answers: they are declined
     out = tmp_path / "ticket.json"
     result = runner.invoke(cli, ["interview", str(tmp_path / "start.json"), "--lang", lang, "-o", str(out),
@@ -95,7 +87,7 @@ def test_an_interview_from_goal_and_symptoms_ends_settled_with_an_ordinary_ticke
     # The fact file holds every answer and nothing declined; it is a valid ticket.
     assert json.loads(out.read_text(encoding="utf-8")) == facts
     load_facts(str(out))
-    assert set(declined).isdisjoint(f for f in declined if _get(facts, f) is not None)
+    assert set(declined).isdisjoint(f for f in declined if fact_at(facts, f) is not None)
     # The report printed is the library's for those facts with those fields declined.
     report = engine.diagnose(facts, lang=lang, declined=declined)  # type: ignore[arg-type]
     assert json.loads(result.stdout) == report.model_dump(mode="json")
