@@ -98,12 +98,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @format_option("text", "markdown", "json")
 @lang_option
 @click.option("--explain", is_flag=True, help="Show the chain of rules behind every finding and fix.")
+@click.option("--declined", multiple=True, metavar="FIELD",
+              help="A fact-file field the customer cannot answer (repeatable): it stays unknown and is not asked.")
 @rules_option
-def diagnose(fact_file: str, fmt: str, lang: str, explain: bool, rules_dirs: tuple[Path, ...]) -> None:
+def diagnose(fact_file: str, fmt: str, lang: str, explain: bool, declined: tuple[str, ...],
+             rules_dirs: tuple[Path, ...]) -> None:
     """Diagnose one fact file (FACT_FILE, or - for standard input)."""
     facts = load_facts(fact_file)
     engine = Engine(rules_dirs)
-    report = engine.diagnose(facts, lang=lang, explain=explain)  # type: ignore[arg-type]
+    report = engine.diagnose(facts, lang=lang, explain=explain, declined=declined)  # type: ignore[arg-type]
     click.echo(render(report, fmt), nl=False)
 
 

@@ -92,7 +92,12 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
         for event in trace:
             tracer(event)
 
-    asked = questions(plans.questions, case, fired, found["finding"], lang, declined)
+    rank1 = None
+    if recs:
+        rid, first = recs[0]
+        rank1 = (TIER_ORDER[first.tier or rdefs[rid].tier], rdefs[rid].order)
+    concluded = {cid for kind in found.values() for cid in kind}
+    asked, settled = questions(plans.questions, case, fired, found["finding"], lang, declined, rank1, concluded)
     facts = case.facts
     # Plain dicts validated in one call: pydantic-core builds the nested models in Rust,
     # about twice as fast as a constructor call per finding, fix and caveat.
@@ -113,7 +118,7 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
         "caveats": [{"id": cid, "text": fill(cdefs[cid].text.get(lang)), "because": list(c.because)}
                     for cid, c in cavs],
         "questions": asked,
-        "settled": all(q.could_change == "caveat" for q in asked),
+        "settled": settled,
         "unrecognised_messages": case.unrecognised_messages,
         "unrecognised_uses": case.unrecognised_uses,
         "device": {"model": facts.device.model, "family": case.values.get("device.family"),

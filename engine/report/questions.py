@@ -22,13 +22,15 @@ from .model import CouldChange, Lang, Question
 
 if TYPE_CHECKING:
     from ..rulebase.load import CompiledRule, RuleBase
+    from ..rulebase.packfile import Condition
     from ..rulebase.predicates import PredicateFn
     from .case import Case
 
 _NOT_JUDGED = object()
 
-_NEVER_ASKED = frozenset({"today", "symptoms.messages", "uses"})
-"""Inputs a question cannot sensibly ask for: the date, and the lists behind flags."""
+_NEVER_ASKED = frozenset({"today", "symptoms.messages"})
+"""Inputs a question cannot sensibly ask for: the date, and what the phone showed (the
+list behind the message flags). ``uses`` is asked, with its values as choices."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,12 @@ class _RulePlan:
     (where its verdict is kept for the case) and that test's predicate, paths and
     ``shows_play``, unpacked for the loop that reads them."""
     ask_if_unknown: tuple[str, ...]
+    screened: frozenset[str]
+    """Goals for which it is in play whatever the complaint: it tests a question field
+    whose pack entry lists them under ``screening``."""
+    concludes: frozenset[str]
+    """The ids of its findings, fixes and caveats: once all are in the report, its
+    firing too would add nothing, so its unknown facts are not worth a question."""
     weights: tuple[tuple[int, int, int], tuple[int, int, int]]
     """How much the rule's conclusion matters (blocking findings first, then the rest),
     when it is out of play and when in play: lower comes first."""
@@ -70,6 +78,9 @@ class QuestionPlan:
     """:attr:`sources` less the fields never asked for, and less those without a question
     text too unless one answer is enough (then the first source still unknown is the
     one to ask about, whether or not it has a text)."""
+    when: dict[str, tuple[tuple[PredicateFn, ...], tuple[PredicateFn, ...]]]
+    """Per question field with ``when`` or ``in_play_when`` in its pack: those conditions,
+    as predicates."""
     order: dict[str, tuple[int, str]]
     """Per question field: its sort key after the weight (the question's order, the field)."""
     texts: dict[str, dict[str, dict[CouldChange, Question]]]
@@ -79,6 +90,10 @@ class QuestionPlan:
 
 
 def build_question_plan(rb: RuleBase) -> QuestionPlan:
+    # Imported here, once per engine: at the top it would deepen the import chains of
+    # every module that reads this one (tests/test_layout.py keeps them short).
+    from ..rulebase.predicates import predicate_of
+
     tests: list[_Test] = []
     index: dict[str, int] = {}
     rules = []
@@ -89,11 +104,14 @@ def build_question_plan(rb: RuleBase) -> QuestionPlan:
             key = cond.model_dump_json(exclude_none=True)
             if key not in index:
                 index[key] = len(tests)
-                tests.append(_Test(test.test, test.paths, cond.fact != "goal"))
+                tests.append(_Test(test.test, test.paths, _shows_play(cond)))
             ids.append(index[key])
         importance = _importance(rb, compiled)
         steps = tuple((i, tests[i].predicate, tests[i].paths, tests[i].shows_play) for i in ids)
         rules.append(_RulePlan(compiled.id, steps, tuple(compiled.rule.ask_if_unknown),
+                               frozenset(g for p in compiled.paths for src in rb.registry.input_sources(p)
+                                         if src in rb.questions for g in rb.questions[src].screening),
+                               frozenset(c.target for c in compiled.rule.then),
                                ((1, *importance), (0, *importance))))
         for path in compiled.paths:
             tested_by.setdefault(path, set()).add(n)
@@ -105,6 +123,9 @@ def build_question_plan(rb: RuleBase) -> QuestionPlan:
         sources=(sources := {p: _sources(rb, p) for p in paths}),
         asks={p: (tuple(f for f in fields if f not in _NEVER_ASKED and (ask_one or f in rb.questions)), ask_one)
               for p, (fields, ask_one) in sources.items()},
+        when={p: (tuple(predicate_of(c, rb.registry).test for c in q.when),
+                  tuple(predicate_of(c, rb.registry).test for c in q.in_play_when))
+              for p, q in rb.questions.items() if q.when or q.in_play_when},
         order={p: (q.order, p) for p, q in rb.questions.items()},
         texts={lang: _texts(rb, lang) for lang in ("en", "ja")},
     )
@@ -119,6 +140,26 @@ def _texts(rb: RuleBase, lang: Lang) -> dict[str, dict[CouldChange, Question]]:
 
 _CHANGES: tuple[CouldChange, ...] = ("blocking", "cause", "fix", "caveat")
 """Indexed by a weight's class (see :func:`_importance`)."""
+
+
+def _shows_play(cond: Condition) -> bool:
+    """Whether the condition holding says something about this customer.
+
+    The goal does not (every rule checks it); nor does a test that holds because a
+    fact is unknown (``known: false``) or a finding absent (``not_finding``): those
+    hold for a ticket that says nothing at all.
+    """
+    if cond.any is not None:
+        return any(_shows_play(sub) for sub in cond.any)
+    if cond.fact is not None:
+        return cond.fact.startswith(_COMPLAINT) and not (cond.op == "known" and cond.value is False)
+    return cond.finding is not None
+
+
+_COMPLAINT = ("symptoms.", "messages.", "apple_status.")
+"""What the customer complains of (and Apple reports). Facts that describe the phone,
+the account or the network are no evidence by themselves: an iPhone SE that is not 5G
+does not make "the backup fails on cellular" a likely cause."""
 
 
 def _importance(rb: RuleBase, compiled: CompiledRule) -> tuple[int, int]:
@@ -186,7 +227,8 @@ _MODEL_FIELDS = {"device.model": "device.model_known", "target.model": "target.m
 
 
 def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: Collection[str],
-              lang: Lang, declined: Collection[str] = ()) -> list[Question]:
+              lang: Lang, declined: Collection[str] = (), rank1: tuple[int, int] | None = None,
+              concluded: Collection[str] = ()) -> tuple[list[Question], bool]:
     """Unknown facts whose answer could add a finding, fix or caveat, most useful first.
 
     A question comes first when the rule it could unlock already matches something the
@@ -194,6 +236,7 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
     matters (blocking causes first), then by the question's own order.
     """
     encoded = case.durable_fact
+    goal = case.values.get("goal")
     verdicts: list[Any] = [_NOT_JUDGED] * len(plan.tests)
     best: dict[str, tuple[int, int, int]] = {}
     """Per unknown fact path: the best weight of a rule its answer could make fire."""
@@ -201,8 +244,12 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
     for n in plan.asking:
         rule = plan.rules[n]
         if rule.rule_id in fired:
-            weight = rule.weights[1]
-            for path in rule.ask_if_unknown:
+            # What the customer reported already made this conclusion: the facts that
+            # make it precise come before anything that is only possible.
+            _, level, rank = rule.weights[1]
+            for position, path in enumerate(rule.ask_if_unknown):
+                # In the order the rule's author listed them (the checks the source asks for first).
+                weight = (-1, level, rank * 100 + position)
                 if path not in best or weight < best[path]:
                     best[path] = weight
     # A rule all of whose facts are known either fired or fails on one of them, so only
@@ -214,10 +261,10 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
         candidates.update(tested_by[path])
     for n in candidates:
         rule = plan.rules[n]
-        if rule.rule_id in fired:
+        if rule.rule_id in fired or rule.concludes.issubset(concluded):
             continue
         unknown: list[str] = []
-        in_play = False
+        in_play = goal in rule.screened
         for i, predicate, paths, shows_play in rule.tests:
             verdict = verdicts[i]
             if verdict is _NOT_JUDGED:
@@ -240,17 +287,59 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
     # Each unknown fact asks for the fact-file fields behind it that can still be told.
     # (What _askable_sources() gives, inlined: it runs for some 25 facts per report.)
     wanted: dict[str, tuple[int, int, int]] = {}
-    texts, values, asks = plan.texts[lang], case.values, plan.asks
+    texts, values, asks, when = plan.texts[lang], case.values, plan.asks, plan.when
+    fits: dict[str, bool | None] = {}
     for path, weight in best.items():
         fields, ask_one = asks[path]
         for field in fields:
             if field in values and (field not in _MODEL_FIELDS or values.get(_MODEL_FIELDS[field]) is not False):
                 continue  # known (a model name counts as known once it was recognised)
+            if field == "uses" and values.get("uses_given"):
+                continue  # its flags are only ever true: the list itself was given, even empty
             if field in declined:
                 continue  # the customer cannot tell: it stays unknown, and the next source is asked
-            if field in texts and (field not in wanted or weight < wanted[field]):
-                wanted[field] = weight
+            mine = weight
+            if field in when:
+                fit = fits[field] if field in fits else fits.setdefault(field, _fits(when[field], encoded, findings))
+                if fit is False:
+                    continue  # not for this ticket's goal or stage (the pack's `when`)
+                if fit:
+                    mine = (min(weight[0], 0), weight[1], weight[2])
+            if field in texts and (field not in wanted or mine < wanted[field]):
+                wanted[field] = mine
             if ask_one:
                 break
     order = plan.order
-    return [texts[field][could_change(wanted[field])] for field in sorted(wanted, key=lambda f: (wanted[f], order[f]))]
+    ranked = sorted(wanted, key=lambda f: (wanted[f], order[f]))
+    return [texts[field][could_change(wanted[field])] for field in ranked], \
+        not any(_unsettles(wanted[field], rank1) for field in ranked)
+
+
+def _fits(gate: tuple[tuple[PredicateFn, ...], tuple[PredicateFn, ...]], encoded: Mapping[str, Any],
+          findings: Collection[str]) -> bool | None:
+    """A question's ``when`` and ``in_play_when``: False when a ``when`` condition fails
+    (not for this ticket), True when every ``in_play_when`` condition holds (in play),
+    else None."""
+    when, in_play_when = gate
+    if any(test(encoded, findings) is False for test in when):
+        return False
+    return True if in_play_when and all(test(encoded, findings) is True for test in in_play_when) else None
+
+
+def _unsettles(weight: tuple[int, int, int], rank1: tuple[int, int] | None) -> bool:
+    """Whether an open question of this weight could change a finding or the rank-1 fix.
+
+    Only a rule already in play counts: one that matches something the customer
+    reported. A rule nothing points to could fire too, but asking about every such
+    rule is the checklist an expert does not go through (issue 14).
+    """
+    in_play, level, order = weight
+    if in_play != 0:
+        # Not in play; or asked by a rule that fired (ask_if_unknown): its answer makes a
+        # conclusion already drawn more precise, it does not add or remove one.
+        return False
+    if level < _FIX:
+        return True
+    if level < _CAVEAT:
+        return rank1 is None or (level - _FIX, order) < rank1
+    return False

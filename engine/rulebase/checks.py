@@ -25,11 +25,12 @@ class PackChecks:
         self.registry, self.defs, self.origin = registry, defs, origin
         self.condition_lines, self.problems = condition_lines, problems
 
-    def _bad(self, where: str, rule: Rule, message: str, *, suggestion: str | None = None,
+    def _bad(self, where: str, rule: Rule | str, message: str, *, suggestion: str | None = None,
              accepted: str | None = None) -> None:
-        self.problems.append(Problem(where, f"rule {rule.id}: {message}", accepted, suggestion))
+        who = rule if isinstance(rule, str) else f"rule {rule.id}"
+        self.problems.append(Problem(where, f"{who}: {message}", accepted, suggestion))
 
-    def _field(self, where: str, rule: Rule, path: str) -> FieldSpec | None:
+    def _field(self, where: str, rule: Rule | str, path: str) -> FieldSpec | None:
         spec = self.registry.get(path)
         if spec is None:
             self._bad(where, rule, f"unknown fact path {path!r}",
@@ -51,7 +52,7 @@ class PackChecks:
             if self._field(where, rule, path) is not None and path not in self.defs["questions"]:
                 self._bad(where, rule, f"ask_if_unknown {path!r} has no entry under 'questions'")
 
-    def _condition(self, cond: Condition, rule: Rule, where: str, *, top: bool) -> None:
+    def _condition(self, cond: Condition, rule: Rule | str, where: str, *, top: bool) -> None:
         if cond.any is not None:
             if not top:
                 self._bad(where, rule, "'any' cannot be nested")
@@ -121,10 +122,29 @@ class PackChecks:
         # A question may also be about a fact-file field that rules see only through a
         # derived path (backup.last_success -> backup.days_since_success).
         askable = set(self.registry.all_paths()) | {s for f in self.registry.fields.values() for s in f.sources}
-        for path in self.defs["questions"]:
+        for path, question in self.defs["questions"].items():
+            where = self.origin[f"questions:{path}"]
             if path not in askable:
-                self.problems.append(Problem(self.origin[f"questions:{path}"], f"question for unknown fact path {path!r}",
+                self.problems.append(Problem(where, f"question for unknown fact path {path!r}",
                                              suggestion=closest(path, askable)))
+            self.question(path, question, where)
+
+    def question(self, path: str, question: Any, where: str) -> None:
+        """The consultation keys of a question: ``when`` and ``choices`` (docs/rule-authoring.md §6)."""
+        who = f"question {path}"
+        for cond in (*question.when, *question.in_play_when):
+            if cond.finding is not None or cond.not_finding is not None:
+                self._bad(where, who, "'when' and 'in_play_when' may hold only fact conditions (a question comes before the findings)")
+            else:
+                self._condition(cond, who, where, top=True)
+        if question.choices:
+            spec = self.registry.get(path)
+            values = spec.values if spec is not None and spec.kind == "enum" else ()
+            if not values:
+                self._bad(where, who, "'choices' labels the values of an enum field; this field has none")
+            for value in question.choices:
+                if values and value not in values:
+                    self._bad(where, who, f"{value!r} is not a value of {path}", accepted=", ".join(values))
 
 
 def _texts(definition: Any) -> Iterable[str]:

@@ -104,12 +104,24 @@ class CaveatDef(_Strict):
     order: int = 50
 
 
+Goal = Literal["backup", "migrate", "restore"]
+"""The fact file's ``goal`` values (``facts/models.py``)."""
+
+
 class QuestionDef(_Strict):
     ask: Text
     why: Text
     order: int = 50
     choices: dict[str, Text] = {}
     """Labels of the field's accepted values (an enum field), for forms and chatbots."""
+    screening: list[Goal] = []
+    """Goals on whose tickets the rules that test this field are in play whatever the
+    complaint: a check an expert makes on every such ticket (docs/consultation.md)."""
+    when: list[Condition] = []
+    """Fact conditions that make the question fit the ticket (its goal, its stage): one
+    known to fail drops the question (docs/consultation.md)."""
+    in_play_when: list[Condition] = []
+    """Fact conditions that, all known to hold, put the question in play."""
 
 
 OPS = tuple(OPERATORS)
@@ -222,6 +234,9 @@ class Rule(_Strict):
         if isinstance(data, dict) and isinstance(data.get("then"), dict):
             data = {**data, "then": [data["then"]]}
         return data
+
+
+QuestionDef.model_rebuild()
 
 
 class PackFile(_Strict):

@@ -1,0 +1,212 @@
+"""Consultation (SPEC §4, issue 14 point 1): questions that fit the ticket, their answers,
+``could_change``, ``settled`` and ``declined``, through the library's public interface."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backup_doctor.engine import Engine, InputError, diagnose
+
+MAX_QUESTIONS = 6
+
+# Known not to make the interview, and why (issue 14 asks for the reason, not a special case).
+NOT_YET = {
+    "restore-newer-ios": "the full file's findings include ios-outdated about the OLD phone of a restore "
+                         "ticket; the interview no longer screens a restore's old phone for updates (the "
+                         "restore already happened), so it ends without it. Whether a restore ticket should "
+                         "conclude ios-outdated at all is the rule change of issue 14 point 4.",
+}
+
+_START = ("schema_version", "today", "goal", "symptoms", "ticket")
+
+
+def _get(facts: dict[str, Any], path: str) -> Any:
+    value: Any = facts
+    for part in path.split("."):
+        if not isinstance(value, dict) or value.get(part) is None:
+            return None
+        value = value[part]
+    return value
+
+
+def _put(facts: dict[str, Any], path: str, value: Any) -> None:
+    *sections, name = path.split(".")
+    for part in sections:
+        facts = facts.setdefault(part, {})
+    facts[name] = copy.deepcopy(value)
+
+
+def test_an_interview_reaches_the_full_files_conclusions_in_six_questions(example_file: Path,
+                                                                          request: pytest.FixtureRequest) -> None:
+    if example_file.stem in NOT_YET:
+        request.applymarker(pytest.mark.xfail(reason=NOT_YET[example_file.stem], strict=True))
+    engine = Engine()
+    full = json.loads(example_file.read_text(encoding="utf-8"))
+    want = engine.diagnose(full)
+    facts = {key: copy.deepcopy(full[key]) for key in _START if key in full}
+    declined: list[str] = []
+    asked: list[str] = []
+    while True:
+        report = engine.diagnose(facts, declined=declined)
+        assert not set(declined) & {q.field for q in report.questions}, "a declined field was asked again"
+        if report.settled:
+            break
+        assert len(asked) < MAX_QUESTIONS, f"not settled after {asked}"
+        field = report.questions[0].field
+        asked.append(field)
+        value = _get(full, field)
+        if value is None:
+            declined.append(field)
+        else:
+            _put(facts, field, value)
+    assert [f.id for f in report.findings] == [f.id for f in want.findings], asked
+    assert [r.id for r in report.recommendations[:1]] == [r.id for r in want.recommendations[:1]], asked
+
+
+def _ticket(**extra: Any) -> dict[str, Any]:
+    return {"schema_version": 1, "today": "2026-11-25", **extra}
+
+
+def test_the_articles_two_checks_come_first() -> None:
+    # The source article: new iPhone restored, apps "Waiting" for 6 hours, SIM left out.
+    report = diagnose(_ticket(goal="restore", symptoms={"apps_waiting_hours": 6}))
+    assert [q.field for q in report.questions[:2]] == ["network.sim_inserted", "network.mobile_data_on"]
+    assert not report.settled
+
+
+def test_questions_fit_the_goal() -> None:
+    backup = {q.field for q in diagnose(_ticket(goal="backup", symptoms={"backup_stuck": True})).questions}
+    assert not {"target.model", "target.ios", "backup.last_backup_ios"} & backup
+    restore = diagnose(_ticket(goal="restore", symptoms={"messages": ["restore-needs-newer-ios"]}))
+    fields = [q.field for q in restore.questions]
+    assert not {"symptoms.backup_stuck", "account.plan_gb", "backup.estimated_size_gb"} & set(fields)
+    assert fields[0] == "backup.last_backup_ios"
+
+
+def test_a_phone_on_cellular_is_not_asked_about_wifi() -> None:
+    report = diagnose(_ticket(goal="backup", symptoms={"backup_stuck": True}, network={"connection": "cellular"}))
+    fields = {q.field for q in report.questions}
+    assert not {"network.wifi_kind", "network.signal_bars", "network.line"} & fields
+    assert "network.cellular_backup_on" in fields
+
+
+def test_answers_carry_what_a_form_needs() -> None:
+    report = diagnose(_ticket(goal="backup", symptoms={"backup_stuck": True}, network={"connection": "wifi"},
+                              uses=None), lang="ja")
+    by_field = {q.field: q for q in report.questions}
+    wifi = by_field["network.wifi_kind"]
+    assert wifi.answer.kind == "choice" and wifi.could_change == "cause"
+    labels = {c.value: c.label for c in wifi.answer.choices or ()}
+    assert labels["tethering"] != "tethering" and "テザリング" in labels["tethering"]
+    bars = json.loads(by_field["network.signal_bars"].model_dump_json())["answer"]
+    assert bars == {"kind": "number", "min": 0.0, "max": 3.0}
+    update = json.loads(by_field["device.update_available"].model_dump_json())["answer"]
+    assert update == {"kind": "yes_no"}
+
+
+def test_uses_is_asked_with_its_labels_when_unknown() -> None:
+    report = diagnose(_ticket(goal="migrate"))
+    uses = next(q for q in report.questions if q.field == "uses")
+    assert uses.answer.kind == "choices" and uses.could_change == "caveat"
+    assert {"value": "suica", "label": "Suica in Wallet"} in [c.model_dump() for c in uses.answer.choices or ()]
+    given = diagnose(_ticket(goal="migrate", uses=[]))
+    assert "uses" not in {q.field for q in given.questions}
+
+
+def test_a_size_is_asked_in_gb_within_the_fact_models_bounds() -> None:
+    report = diagnose(_ticket(goal="backup", symptoms={"messages": ["not-enough-storage"]}))
+    size = next(q for q in report.questions if q.field == "backup.estimated_size_gb")
+    assert json.loads(size.model_dump_json())["answer"] == {"kind": "gb", "unit": "GB", "min": 0.0, "max": 1000000.0}
+
+
+def test_declined_fields_stay_unknown_and_are_not_asked_again() -> None:
+    facts = _ticket(goal="backup", symptoms={"backup_stuck": True})
+    first = diagnose(facts).questions[0].field
+    report = diagnose(facts, declined=[first])
+    assert first not in {q.field for q in report.questions}
+    assert report.findings == diagnose(facts).findings
+
+
+def test_declining_an_unknown_field_names_it_and_suggests_the_right_one() -> None:
+    with pytest.raises(InputError) as caught:
+        diagnose(_ticket(), declined=["network.wifi_knd"])
+    assert caught.value.problems[0].location == "network.wifi_knd"
+    assert caught.value.problems[0].suggestion == "network.wifi_kind"
+    assert "declined" in caught.value.render("ja")
+
+
+def test_settled_once_nothing_open_could_change_a_finding_or_the_first_fix() -> None:
+    stuck = _ticket(goal="backup", symptoms={"backup_stuck": True})
+    assert not diagnose(stuck).settled
+    told = _ticket(goal="backup", symptoms={"backup_stuck": True}, device={"update_available": False},
+                   network={"connection": "wifi", "wifi_kind": "tethering"})
+    report = diagnose(told)
+    assert report.settled
+    assert [r.id for r in report.recommendations[:1]] == ["use-stable-wifi"]
+
+
+def test_the_cli_takes_declined_fields(runner: Any, tmp_path: Path) -> None:
+    from backup_doctor.cli.app import cli
+
+    path = tmp_path / "stuck.json"
+    path.write_text(json.dumps(_ticket(goal="backup", symptoms={"backup_stuck": True})), encoding="utf-8")
+    result = runner.invoke(cli, ["diagnose", "--format", "json", "--declined", "device.update_available",
+                                 "--declined", "network.wifi_kind", str(path)])
+    assert result.exit_code == 0, result.output
+    asked = {q["field"] for q in json.loads(result.stdout)["questions"]}
+    assert "network.signal_bars" in asked and not {"device.update_available", "network.wifi_kind"} & asked
+    wrong = runner.invoke(cli, ["diagnose", "--declined", "network.wifi_knd", str(path)])
+    assert wrong.exit_code == 2
+    assert "network.wifi_knd" in wrong.stderr and "network.wifi_kind" in wrong.stderr
+
+
+_PACK = """
+replaces: [network.sim_inserted]
+questions:
+  network.sim_inserted:
+    ask: {en: "Is a SIM in the phone?", ja: "SIM は入っていますか？"}
+    why: {en: "Downloads.", ja: "ダウンロード。"}
+    %s
+"""
+
+
+@pytest.mark.parametrize(("keys", "wanted"), [
+    ("when: [{fact: network.wifi_knd, is: home}]", "did you mean 'network.wifi_kind'"),
+    ("in_play_when: [{finding: network-unstable}]", "only fact conditions"),
+    ("choices: {home: {en: Home, ja: 自宅}}", "enum"),
+    ("screening: [repair]", "screening"),
+])
+def test_question_keys_are_checked_when_the_pack_loads(tmp_path: Path, keys: str, wanted: str) -> None:
+    from backup_doctor.engine import RulePackError
+
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "questions.yaml").write_text(_PACK % keys, encoding="utf-8")
+    with pytest.raises(RulePackError) as caught:
+        Engine([folder])
+    assert wanted in str(caught.value)
+
+
+def test_a_pack_can_label_choices_and_fit_its_questions_to_the_goal(tmp_path: Path) -> None:
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "questions.yaml").write_text("""
+replaces: [network.line]
+questions:
+  network.line:
+    when: [{fact: goal, is: migrate}]
+    choices: {fiber: {en: "Fibre to the home", ja: "光回線（FTTH）"}}
+    ask: {en: "What line is the Wi-Fi on?", ja: "Wi-Fi の回線は？"}
+    why: {en: "A mobile line drops.", ja: "モバイル回線は切れやすい。"}
+""", encoding="utf-8")
+    engine = Engine([folder])
+    stuck = {"goal": "migrate", "symptoms": {"backup_stuck": True}, "network": {"connection": "wifi"}}
+    line = next(q for q in engine.diagnose(_ticket(**stuck), lang="ja").questions if q.field == "network.line")
+    assert [c.label for c in line.answer.choices or () if c.value == "fiber"] == ["光回線（FTTH）"]
+    backup = engine.diagnose(_ticket(**{**stuck, "goal": "backup"}))
+    assert "network.line" not in {q.field for q in backup.questions}
