@@ -26,10 +26,12 @@ from .interview_cmd import interview
 from .mcp_cmd import mcp_cmd
 from .options import (EXIT_BROKEN_PIPE, EXIT_FAILED_CHECK, OutputError, default_lang, fail, format_option,
                       interrupted, lang_option, rules_option)
+from .brief import render_brief
 from .render import render
 from .rules_cmd import rules_group, why_not_cmd
 from .serve_cmd import serve
 from .stdio import StdoutError, own_stdout, silence_stdout
+from .texts import labels
 from .usage import lang_in_args, localised
 
 
@@ -101,13 +103,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--declined", multiple=True, metavar="FIELD",
               help="A fact-file field the customer cannot answer (repeatable): it stays unknown and is not asked.")
 @rules_option
+@click.option("--brief", is_flag=True, help="The short form to read out: causes, the first fix with its steps, "
+                                            "the other fixes by title, caveats, three questions (text, markdown).")
 def diagnose(fact_file: str, fmt: str, lang: str, explain: bool, declined: tuple[str, ...],
-             rules_dirs: tuple[Path, ...]) -> None:
+             rules_dirs: tuple[Path, ...], brief: bool) -> None:
     """Diagnose one fact file (FACT_FILE, or - for standard input)."""
+    if brief and fmt == "json":
+        raise click.UsageError(labels("brief", lang)["not_json"], click.get_current_context())
     facts = load_facts(fact_file)
     engine = Engine(rules_dirs)
     report = engine.diagnose(facts, lang=lang, explain=explain, declined=declined)  # type: ignore[arg-type]
-    click.echo(render(report, fmt), nl=False)
+    click.echo(render_brief(report, markdown=fmt == "markdown") if brief else render(report, fmt), nl=False)
 
 
 @cli.command()

@@ -29,6 +29,7 @@ from ..engine.loader import load_facts
 from ..engine.safe_text import for_terminal
 from ..engine.texts import in_lang, os_reason, say
 from .options import OutputError, format_option, lang_option, rules_option
+from .brief import render_brief
 from .render import render
 from .texts import labels
 
@@ -91,19 +92,24 @@ def _set(facts: dict[str, Any], path: str, value: Any) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the fact file the interview built here (atomically).")
 @format_option("text", "markdown", "json")
+@click.option("--brief", is_flag=True, help="Print the short form at the end, as diagnose --brief (text, markdown).")
 @lang_option
 @rules_option
-def interview(fact_file: str | None, output: Path | None, fmt: str, lang: str, rules_dirs: tuple[Path, ...]) -> None:
+def interview(fact_file: str | None, output: Path | None, fmt: str, brief: bool, lang: str,
+              rules_dirs: tuple[Path, ...]) -> None:
     """Ask the customer's questions one at a time, then print the report.
 
     Starts from FACT_FILE (else from nothing: the goal is asked first). Each question
     shows how to answer it: a number for a choice, y/n (はい/いいえ), a number or size
     in its unit, a version, a date. ? = the customer doesn't know (not asked again),
     b = back one answer, q = stop. Ends when no open question could change the
-    advice. Prompts go to stderr, the report to stdout; -o writes the fact file built.
+    advice. Prompts go to stderr, the report (or --brief) to stdout; -o writes the
+    fact file built.
     """
     from ..engine.runner import Engine
 
+    if brief and fmt == "json":  # as diagnose: the JSON report is always whole
+        raise click.UsageError(labels("brief", lang)["not_json"], click.get_current_context())
     start: dict[str, Any] = {"schema_version": 1}
     if fact_file is not None:
         load_facts(fact_file)  # a bad file is refused as diagnose refuses it
@@ -111,7 +117,7 @@ def interview(fact_file: str | None, output: Path | None, fmt: str, lang: str, r
     engine = Engine(rules_dirs)
     state = Interview(start)
     report = _run(engine, state, lang)
-    click.echo(render(report, fmt), nl=False)
+    click.echo(render_brief(report, markdown=fmt == "markdown") if brief else render(report, fmt), nl=False)
     if output is not None:
         _write(output, state.facts(), lang)
 

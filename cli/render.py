@@ -46,6 +46,24 @@ def explain_lines(trace: list[TraceEvent], lang: str) -> list[str]:
     return [for_terminal(line) for line in lines]
 
 
+def add_heading(out: list[str], text: str, *, markdown: bool, level: int = 2) -> None:
+    """Append the heading *text* (already escaped) to *out*, after a blank line."""
+    if out and out[-1]:
+        out.append("")
+    if markdown:
+        out.append("#" * level + " " + text)
+        out.append("")
+    else:
+        out.append(text)
+        out.append(("=" if level == 1 else "-") * _width(text))
+
+
+def title(report: Report, name: str) -> str:
+    """*name* followed by the ticket, when the fact file gave one (not escaped)."""
+    t = labels("render", report.lang)
+    return name + (f" ({t['ticket']} {report.ticket})" if report.ticket else "")
+
+
 def render_text(report: Report, *, markdown: bool = False) -> str:
     """The report for people. Every text that can hold ticket text (the ticket itself,
     messages, services, and pack texts that quote the model name) goes through
@@ -56,17 +74,10 @@ def render_text(report: Report, *, markdown: bool = False) -> str:
     out: list[str] = []
 
     def heading(text: str, level: int = 2) -> None:
-        if out and out[-1]:
-            out.append("")
-        if markdown:
-            out.append("#" * level + " " + text)
-            out.append("")
-        else:
-            out.append(text)
-            out.append(("=" if level == 1 else "-") * _width(text))
+        add_heading(out, text, markdown=markdown, level=level)
 
     bullet = "- " if markdown else "  • "
-    heading(esc(t["title"] + (f" ({t['ticket']} {report.ticket})" if report.ticket else "")), 1)
+    heading(esc(title(report, t["title"])), 1)
 
     heading(esc(t["findings"]))
     if not report.findings:

@@ -32,6 +32,23 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     "render.more_questions": ("(and {n} more, less likely to change the advice: see --format json)",
                              "（ほかに {n} 件。助言が変わる可能性は低めです。--format json で確認できます）"),
     "render.matched": ("matched", "照合"),
+    # The short form, --brief (cli/brief.py; the service's note and the MCP brief too).
+    "brief.title": ("backup-doctor brief", "backup-doctor 要約"),
+    "brief.heading": ("{label}:", "【{label}】"),
+    "brief.bullet": ("- ", "・"),
+    "brief.causes": ("Causes", "原因"),
+    "brief.fixes": ("What to do, in this order", "対処（この順に）"),
+    "brief.caveats": ("Caveats", "注意"),
+    "brief.questions": ("Ask the customer", "確認すること"),
+    "brief.more_questions": ("(and {n} more in the full report)", "（ほか {n} 件は全文に）"),
+    "brief.unrecognised": ("{n} message(s) not recognised: see the full report.",
+                           "認識できなかったメッセージが {n} 件あります（全文を参照）。"),
+    "brief.uses": ("{n} service(s) not recognised: see the full report.",
+                   "認識できなかったサービスが {n} 件あります（全文を参照）。"),
+    "brief.not_json": ("--brief is a short form for people: use it with --format text or markdown "
+                       "(the JSON report is always whole)",
+                       "--brief は人が読むための要約です。--format text か markdown と一緒に使ってください"
+                       "（JSON の診断結果は常に全体です）"),
     # Rule authors' commands: rules list/show/lint/test, why-not (cli/rules_render.py).
     "rules.finding": ("finding", "所見"),
     "rules.recommendation": ("recommendation", "対処"),

@@ -206,6 +206,21 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "「ソフトウェア・アップデート」に表示される最新のバージョン"),
     "placeholder.region.JP": ("Japan", "日本"),
     "placeholder.region.US": ("the US", "米国"),
+    "placeholder.back_up.now": ("open Settings › [your name] › iCloud › iCloud Backup and tap Back Up Now",
+                                "「設定」→ 名前 →「iCloud」→「iCloudバックアップ」で「今すぐバックアップを作成」をタップし"),
+    "placeholder.back_up.after_room": ("make room in iCloud first with the storage fix of this report (this backup "
+                                       "does not fit yet); only then tap Back Up Now in Settings › [your name] › "
+                                       "iCloud › iCloud Backup",
+                                       "先にこの診断の容量の対処で iCloud に空きを作ってから（いまはこのバックアップが"
+                                       "入りません）、「設定」→ 名前 →「iCloud」→「iCloudバックアップ」で"
+                                       "「今すぐバックアップを作成」をタップし"),
+    "placeholder.backup_ios_inferred": ("{ios} (the old iPhone's)", "{ios}（古い iPhone の iOS）"),
+    "placeholder.phone.old": ("the old iPhone", "古い iPhone"),
+    "placeholder.phone.this": ("this iPhone", "この iPhone"),
+    "placeholder.phone.new": ("the new iPhone", "新しい iPhone"),
+    "placeholder.phone.restored": ("the iPhone being restored", "復元する iPhone"),
+    "placeholder.plan_sharing.free": ("The free tier (5 GB)", "無料プラン（5 GB）"),
+    "placeholder.plan_sharing.paid": ("The {plan} plan", "{plan} のプラン"),
     # Conditions as sentences (catalogue, why-not, lint): one per operator (rulebase/operators.py).
     "op.is": ("{p} is {v}", "{p} が {v}"),
     "op.is_not": ("{p} is not {v}", "{p} が {v} ではない"),

@@ -110,11 +110,19 @@ class Device(_Facts):
 
 
 class Target(_Facts):
-    """The phone that receives the data (migrate, restore)."""
+    """The phone that receives the data (migrate, restore).
+
+    Its connection fields describe this phone only: ``network`` keeps describing the
+    phone in ``device`` (backup, migrate), or the phone being restored (restore), as it
+    always did (docs/facts.md).
+    """
 
     model: Annotated[str, Field(max_length=100)] | None = None
     ios: Version | None = None
     capacity_gb: GB | None = None
+    connection: Literal["wifi", "cellular", "none"] | None = None
+    sim_inserted: Bool | None = None
+    mobile_data_on: Bool | None = None
 
 
 class Account(_Facts):
@@ -126,6 +134,10 @@ class Account(_Facts):
     icloud_backup_on: Bool | None = None
     icloud_photos_on: Bool | None = None
     messages_in_icloud_on: Bool | None = None
+    family_shared: Bool | None = None
+    """The iCloud+ plan is shared with Family Sharing."""
+    family_organiser: Bool | None = None
+    """This Apple Account is the family organiser (who alone can change a shared plan)."""
 
     @model_validator(mode="after")
     def _used_within_plan(self) -> Account:

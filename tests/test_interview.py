@@ -125,13 +125,22 @@ def test_bad_answers_are_refused_in_japanese(runner: CliRunner) -> None:
     assert "聞き取りを中断しました" in result.stderr and result.stdout.startswith("backup-doctor 診断結果")
 
 
+def test_brief_prints_the_short_form_at_the_end(runner: CliRunner, example: Any, tmp_path: Path) -> None:
+    (tmp_path / "case.json").write_text(json.dumps(example(CASE)), encoding="utf-8")
+    full = runner.invoke(cli, ["interview", str(tmp_path / "case.json"), "--lang", "en"], input="q\n")
+    short = runner.invoke(cli, ["interview", str(tmp_path / "case.json"), "--lang", "en", "--brief"], input="q\n")
+    assert short.exit_code == 0 and full.exit_code == 0
+    assert "check-mobile-data-and-app-store" in full.stdout and len(short.stdout) < len(full.stdout)
+    assert runner.invoke(cli, ["interview", "--brief", "--format", "json"], input="q\n").exit_code == 2
+
+
 def test_end_of_input_stops_like_q_and_still_writes_the_facts(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "facts.json"
-    result = runner.invoke(cli, ["interview", "--lang", "en", "-o", str(out), "--format", "json"], input="3\n")
+    result = runner.invoke(cli, ["interview", "--lang", "en", "-o", str(out), "--format", "json"], input="1\n")
     assert result.exit_code == 0, result.stderr
     assert "Interview stopped" in result.stderr
     assert json.loads(result.stdout)["lang"] == "en"
-    assert json.loads(out.read_text(encoding="utf-8"))["goal"] == "restore"
+    assert json.loads(out.read_text(encoding="utf-8"))["goal"] == "backup"
 
 
 class _CtrlC(io.BytesIO):
@@ -194,7 +203,7 @@ def test_a_japanese_interview_in_a_real_terminal(tmp_path: Path, example: Any) -
                    env=env, cwd=tmp_path, timeout=30, check=True)
     try:
         wait_for("お客様は何をしたいですか")
-        for keys in ("5", "3"):  # a bad number first: re-asked in Japanese
+        for keys in ("5", "1"):  # a bad number first: re-asked in Japanese
             subprocess.run([*tmux, "send-keys", "-t", session, keys, "Enter"], env=env, timeout=30, check=True)
         wait_for("[2]")
         subprocess.run([*tmux, "send-keys", "-t", session, "q", "Enter"], env=env, timeout=30, check=True)
@@ -203,4 +212,4 @@ def test_a_japanese_interview_in_a_real_terminal(tmp_path: Path, example: Any) -
         subprocess.run([*tmux, "kill-server"], env=env, timeout=30, check=False)
     assert "1〜3 の番号を入力してください" in shown
     assert "EXIT=0" in shown and "backup-doctor 診断結果" in shown
-    assert json.loads(out.read_text(encoding="utf-8")) == {"schema_version": 1, "goal": "restore"}
+    assert json.loads(out.read_text(encoding="utf-8")) == {"schema_version": 1, "goal": "backup"}

@@ -110,11 +110,41 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-restore-message-newer-ios",
      {"goal": "restore", "symptoms": {"messages": ["This backup cannot be restored because the software on the iPhone is too old."]}},
      {"goal": "backup", "symptoms": {"messages": ["This backup cannot be restored because the software on the iPhone is too old."]}}),
-    ("R-system-error-message", {"symptoms": {"messages": ["The last backup could not be completed."]}},
-     {"symptoms": {"messages": ["The last backup could not be completed."]}, "network": {"wifi_kind": "tethering"}}),
+    ("R-system-error-message", {"symptoms": {"messages": ["The last backup could not be completed."]}, **FITS},
+     {"symptoms": {"messages": ["The last backup could not be completed."]}, "network": {"wifi_kind": "tethering"}, **FITS}),
+    # unknown is not fine: with the space unknown the failure is not blamed on an internal error
+    ("R-system-error-message", {"symptoms": {"messages": ["backup-failed"]}, **FITS},
+     {"symptoms": {"messages": ["backup-failed"]}}),
     ("R-system-error-stuck",
-     {"symptoms": {"backup_stuck": True}, "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3}},
-     {"symptoms": {"backup_stuck": True}, "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 2}}),
+     {"symptoms": {"backup_stuck": True}, "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3}, **FITS},
+     {"symptoms": {"backup_stuck": True}, "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 2}, **FITS}),
+    ("R-system-error-stuck",
+     {"symptoms": {"backup_stuck": True}, "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3}, **FITS},
+     {"symptoms": {"backup_stuck": True}, "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3},
+      "account": {"plan_gb": 5, "used_gb": 4}}),
+    ("R-quick-start-both-phones", {"goal": "migrate", "target": {"model": "iPhone 17"}, **SHORT},
+     {"goal": "migrate", **SHORT}),
+    ("R-check-space-first", {"goal": "backup", "symptoms": {"backup_stuck": True}, "account": {"plan_gb": 5, "used_gb": 4}},
+     {"goal": "backup", "symptoms": {"backup_stuck": True}, **FITS}),
+    ("R-check-space-first", {"goal": "migrate", "symptoms": {"messages": ["backup-failed"]}},
+     {"goal": "restore", "symptoms": {"messages": ["backup-failed"]}}),
+    ("R-system-error-enable-message", {"symptoms": {"messages": ["enable-backup-problem"]}},
+     {"symptoms": {"messages": ["enable-backup-problem"]}, "account": {"icloud_backup_on": False}}),
+    ("R-target-no-connection",
+     {"goal": "migrate", "target": {"connection": "none"}, "symptoms": {"apps_waiting_hours": 3}},
+     {"goal": "migrate", "target": {"connection": "wifi", "sim_inserted": False}, "symptoms": {"apps_waiting_hours": 3}}),
+    # only once apps wait on the new iPhone: other tickets are not about its connection
+    ("R-target-no-connection",
+     {"goal": "restore", "target": {"connection": "cellular", "mobile_data_on": False}, "symptoms": {"apps_waiting_hours": 3}},
+     {"goal": "restore", "target": {"connection": "cellular", "mobile_data_on": False}}),
+    ("R-target-no-mobile-data-apps-stuck",
+     {"goal": "migrate", "target": {"sim_inserted": False}, "symptoms": {"apps_waiting_hours": 6}},
+     {"goal": "migrate", "target": {"sim_inserted": False}, "symptoms": {"apps_waiting_hours": 1}}),
+    # for a restore, network has always meant the phone being restored
+    ("R-restored-phone-no-mobile-data", {"goal": "restore", "network": {"connection": "cellular", "mobile_data_on": False}},
+     {"goal": "migrate", "network": {"connection": "cellular", "mobile_data_on": False}}),
+    ("R-apps-waiting-on-backup-ticket", {"goal": "backup", "symptoms": {"apps_waiting_hours": 7}},
+     {"goal": "migrate", "symptoms": {"apps_waiting_hours": 7}}),
     ("R-system-error-restore", {"goal": "restore", "symptoms": {"restore_failed": True}},
      {"goal": "restore", "symptoms": {"restore_failed": True}, "backup": {"last_backup_ios": "17.1"}, "target": {"ios": "17.0"}}),
     ("R-fix-system-error", {"symptoms": {"messages": ["enable-backup-problem"]}},
@@ -143,10 +173,10 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-alt-computer-network", {"goal": "backup", "network": {"wifi_kind": "public"}}, {"goal": "backup", "network": {"wifi_kind": "home"}}),
     ("R-alt-quick-start-network", {"goal": "migrate", "network": {"wifi_kind": "public"}},
      {"goal": "backup", "network": {"wifi_kind": "public"}}),
-    ("R-alt-computer-system-error", {"goal": "backup", "symptoms": {"messages": ["backup-failed"]}},
-     {"goal": "restore", "symptoms": {"messages": ["backup-failed"]}}),
-    ("R-alt-quick-start-system-error", {"goal": "migrate", "symptoms": {"messages": ["backup-failed"]}},
-     {"goal": "backup", "symptoms": {"messages": ["backup-failed"]}}),
+    ("R-alt-computer-system-error", {"goal": "backup", "symptoms": {"messages": ["backup-failed"]}, **FITS},
+     {"goal": "restore", "symptoms": {"messages": ["backup-failed"]}, **FITS}),
+    ("R-alt-quick-start-system-error", {"goal": "migrate", "symptoms": {"messages": ["backup-failed"]}, **FITS},
+     {"goal": "backup", "symptoms": {"messages": ["backup-failed"]}, **FITS}),
     ("R-alt-computer-corrupt", {"goal": "backup", "symptoms": {"messages": ["unavailable-files"]}},
      {"goal": "restore", "symptoms": {"messages": ["unavailable-files"]}}),
     ("R-alt-quick-start-corrupt", {"goal": "migrate", "symptoms": {"messages": ["unavailable-files"]}},
@@ -254,13 +284,13 @@ def test_ambiguous_or_unknown_models_are_not_guessed(typed: str) -> None:
     ("iPhone SE (1st generation)", "Home button"),
 ])
 def test_force_restart_buttons_follow_the_model(engine: Engine, model: str, first_step_word: str) -> None:
-    report = run(engine, {"device": {"model": model}, "symptoms": {"messages": ["backup-failed"]}})
+    report = run(engine, {"device": {"model": model}, "symptoms": {"messages": ["backup-failed"]}, **FITS})
     restart = next(r for r in report.recommendations if r.id == "force-restart")
     assert first_step_word in restart.steps[0]
 
 
 def test_force_restart_for_an_unknown_model_lists_every_family(engine: Engine) -> None:
-    report = run(engine, {"device": {"model": "iPhone 99"}, "symptoms": {"messages": ["backup-failed"]}})
+    report = run(engine, {"device": {"model": "iPhone 99"}, "symptoms": {"messages": ["backup-failed"]}, **FITS})
     steps = " ".join(next(r for r in report.recommendations if r.id == "force-restart").steps)
     assert "iPhone 8" in steps and "iPhone 7" in steps and "iPhone 6s" in steps
     assert report.device.model == "iPhone 99" and report.device.family is None

@@ -125,6 +125,24 @@ def test_diagnose_in_japanese_with_the_trace(server: DoctorServer, engine: Engin
     assert [f["title"] for f in report["findings"]] != [f.title for f in english.findings]
 
 
+def test_diagnose_with_brief_reads_out_the_short_form_and_keeps_the_report(server: DoctorServer, engine: Engine,
+                                                                            example: Any, runner: CliRunner,
+                                                                            tmp_path: Path) -> None:
+    facts = example("restore-apps-waiting-no-sim")
+    result = memory(server, "diagnose", {"facts": facts, "lang": "ja", "brief": True})
+    assert result.is_error is False and len(result.content) == 1
+    report = engine.diagnose(facts, lang="ja").model_dump(mode="json")
+    assert result.structured_content == report  # the whole report, valid against the output schema
+    tools = {t.name: t for t in call(server.server(), lambda c: c.list_tools()).tools}
+    jsonschema.validate(result.structured_content, tools["diagnose"].output_schema)
+    (tmp_path / "f.json").write_text(json.dumps(facts), encoding="utf-8")
+    cli_brief = runner.invoke(cli, ["diagnose", "--brief", "--format", "markdown", "--lang", "ja",
+                                    str(tmp_path / "f.json")]).stdout
+    assert result.content[0].text == cli_brief and cli_brief.startswith("# backup-doctor 要約")
+    wrong = memory(server, "diagnose", {"facts": facts, "brief": "yes"})
+    assert wrong.is_error is True and 'brief: "yes"' in wrong.content[0].text
+
+
 def test_why_not_validate_and_the_catalogue(server: DoctorServer, engine: Engine, example: Any,
                                             runner: CliRunner) -> None:
     facts = example("restore-apps-waiting-no-sim")

@@ -24,16 +24,19 @@ def recs(report: Report) -> list[str]:
 
 def test_reader_question_apps_waiting_six_hours_without_sim(engine: Engine) -> None:
     # The article's reader: data restored from iCloud, apps "waiting" for 6+ hours, SIM left out.
-    report = run(engine, {"goal": "migrate", "target": {"model": "iPhone 16"},
-                          "symptoms": {"apps_waiting_hours": 6}, "network": {"sim_inserted": False}}, "ja")
-    assert [f.id for f in report.findings] == ["apps-stuck-after-restore"]
+    # The SIM is the new iPhone's: it goes under target (network is the old iPhone's).
+    report = run(engine, {"goal": "migrate", "target": {"model": "iPhone 16", "sim_inserted": False},
+                          "symptoms": {"apps_waiting_hours": 6}}, "ja")
+    assert sorted(f.id for f in report.findings) == ["apps-stuck-after-restore", "target-no-connection"]
     assert recs(report)[0] == "check-mobile-data-and-app-store"
     steps = " ".join(report.recommendations[0].steps)
     assert "モバイルデータ通信" in steps and "メディアと購入" in steps and "SIM" in steps
     # The hours are in the detail since a pasted 「待機中」 alone gives none (issue 14).
-    assert "6 時間" in report.findings[0].detail
+    assert "6 時間" in next(f for f in report.findings if f.id == "apps-stuck-after-restore").detail
     asked = [q.field for q in report.questions]
-    assert "network.mobile_data_on" in asked and "network.sim_inserted" not in asked
+    assert "target.connection" in asked and "target.sim_inserted" not in asked
+    # The move is done: nothing about backing up the old iPhone again.
+    assert not {"use-computer-backup", "use-quick-start", "back-up-now", "update-ios"} & set(recs(report))
 
 
 def test_article_free_tier_full_on_a_migration(engine: Engine) -> None:
@@ -55,6 +58,7 @@ def test_article_free_tier_full_on_a_migration(engine: Engine) -> None:
 
 def test_iphone_7_is_never_told_to_go_past_ios_15(engine: Engine) -> None:
     at_max = run(engine, {"goal": "backup", "device": {"model": "iPhone 7", "ios": "15.8.3"},
+                          "account": {"plan_gb": 50, "used_gb": 10}, "backup": {"estimated_size_gb": 8},
                           "symptoms": {"messages": ["最後に行ったバックアップを完了できませんでした。"]}})
     assert "update-ios" not in recs(at_max)
     assert [f.id for f in at_max.findings] == ["system-error"]

@@ -132,13 +132,19 @@ def test_english_is_the_default_language(server: Server, facts: dict[str, Any]) 
     assert httpx.post(f"{server.url}/v1/diagnose", json=facts, headers={"Accept-Language": "de"}).json()["lang"] == "en"
 
 
-def test_note_holds_markdown_html_and_text_with_the_ticket_escaped(server: Server, facts: dict[str, Any]) -> None:
+def test_note_is_the_brief_in_markdown_html_and_text_with_the_ticket_escaped(server: Server, facts: dict[str, Any],
+                                                                               tmp_path: Path) -> None:
     facts = {**facts, "ticket": "<script>alert(1)</script>"}
     answer = httpx.post(f"{server.url}/v1/note?lang=ja", json=facts).json()
     assert set(answer) == {"markdown", "html", "text"}
-    assert answer["markdown"].startswith("# backup-doctor 診断結果")
+    (tmp_path / "t.json").write_text(json.dumps(facts), encoding="utf-8")
+    for key in ("markdown", "text"):  # SPEC §5: the short form, as the CLI's --brief
+        cli = subprocess.run([COMMAND, "diagnose", str(tmp_path / "t.json"), "--brief", "--lang", "ja", "--format", key],
+                             capture_output=True, timeout=120, check=True)
+        assert answer[key] == cli.stdout.decode("utf-8")
+    assert answer["markdown"].startswith("# backup-doctor 要約")
     assert "<script>" not in answer["html"] and "&lt;script&gt;" in answer["html"]
-    assert "<ol>" in answer["html"] and "ios-outdated" in answer["text"]
+    assert "<ol>" in answer["html"] and "<h3>確認すること</h3>" in answer["html"]
 
 
 def test_batch_answers_every_item_in_order_with_its_own_error(server: Server, facts: dict[str, Any]) -> None:

@@ -76,7 +76,7 @@ class Arguments:
                 problems.append(Problem(name, say("unknown_field"), ", ".join(props), closest(name, props)))
         problems.extend(Problem(name, say("required")) for name in required if self.values.get(name) is None)
         expected: type
-        for name, expected in (("id", str), ("explain", bool), ("declined", list), ("limit", int)):
+        for name, expected in (("id", str), ("explain", bool), ("brief", bool), ("declined", list), ("limit", int)):
             value = self.values.get(name)
             if name not in props or value is None:
                 continue

@@ -15,10 +15,12 @@ from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
 from ...engine.authoring.whynot import WhyNot, why_not
+from ...engine.report.model import Report
 from ...engine.runner import Engine
 from ...engine.authoring.catalog import RuleDetail, list_rules, show_rule
 from ...engine.texts import in_lang
 from ...engine.errors import EngineError, InputError, closest
+from ..brief import render_brief
 from .errors import TEXTS, RUN_TIMEOUT_S, Arguments, ToolFailure, internal_text, problem_text
 from .tools import (INSTRUCTIONS, LANGS, RULES_URI, SCHEMA_URI, Cause, Consultation, Fix, RuleList, Valid, fact_schema,
                     tool_list)
@@ -102,8 +104,11 @@ class DoctorServer:
             log.exception("tool %s failed", name)
             return _error(internal_text(type(exc).__name__, lang))
         data = answer.model_dump(mode="json")
-        return types.CallToolResult(content=[types.TextContent(text=json.dumps(data, ensure_ascii=False))],
-                                    structured_content=data)
+        if isinstance(answer, Report) and args.values.get("brief"):
+            text = render_brief(answer, markdown=True)
+        else:
+            text = json.dumps(data, ensure_ascii=False)
+        return types.CallToolResult(content=[types.TextContent(text=text)], structured_content=data)
 
     def resources(self) -> list[types.Resource]:
         rules = [types.Resource(uri=RULES_URI.format(lang=lang), name=f"rules-{lang}", mime_type="application/json",

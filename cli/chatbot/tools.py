@@ -106,9 +106,15 @@ def tool_list(default_lang: str) -> list[types.Tool]:
          "(what to do, in order: rank 1 first, with the exact `steps` to read to the customer), `caveats` "
          "(data a backup will not carry), and `questions` (unknown facts worth asking, most useful first). "
          "Tell the customer the rank-1 recommendation's steps as written; do not invent steps or causes. "
-         "Ask the first questions, add the answers to `facts` and call again.",
+         "Ask the first questions, add the answers to `facts` and call again. With `brief`, the text content is "
+         "the short form to read out (Markdown); the structured content is still the whole report.",
          _input_schema(default_lang, explain={"type": "boolean", "default": False, "description":
-                                              "Also return `trace`: every rule that fired and the facts it matched."}),
+                                              "Also return `trace`: every rule that fired and the facts it matched."},
+                       brief={"type": "boolean", "default": False, "description":
+                              "Give as text content, instead of the report's JSON, the short form to read out "
+                              "(Markdown, in `lang`): the causes, the first fix with its steps, the other fixes "
+                              "by title, the caveats, the top three questions. The structured content is the "
+                              "whole report either way."}),
          Report),
         ("consult", "Ask the next best question",
          "For a conversation with the customer: the next best questions about these facts (at most `limit`, "

@@ -1,8 +1,10 @@
-"""The note for a ticket: the report as Markdown, plain text and HTML.
+"""The note for a ticket: the short form of the report (``--brief``) as Markdown, plain text and HTML.
 
-Markdown and text come from the CLI's renderer (``render.py``). The HTML is built
-here for ticket systems that take an HTML comment (Zendesk's ``html_body``): every
-string that comes from the ticket or the report goes through :func:`html.escape`.
+Markdown and text come from the CLI's brief (``brief.py``). The HTML is built here,
+from the same :class:`Brief`, for ticket systems that take an HTML comment (Zendesk's
+``html_body``): every string that comes from the ticket or the report has its control
+characters made visible (:func:`for_terminal`, as on a terminal), then goes through
+:func:`html.escape`.
 """
 
 from __future__ import annotations
@@ -10,46 +12,44 @@ from __future__ import annotations
 from html import escape
 
 from ...engine.report.model import Report
-from ..render import MAX_QUESTIONS_SHOWN, render_text
+from ...engine.safe_text import for_terminal
+from ..brief import brief_of, render_brief
 from ..texts import labels
 
 
+def _html(text: str) -> str:
+    return escape(for_terminal(text))
+
+
 def render_html(report: Report) -> str:
-    t = labels("render", report.lang)
-    out: list[str] = []
-    title = t["title"] + (f" ({t['ticket']} {report.ticket})" if report.ticket else "")
-    out.append(f"<h2>{escape(title)}</h2>")
-    out.append(f"<h3>{escape(t['findings'])}</h3>")
-    if not report.findings:
-        out.append(f"<p>{escape(t['none_found'])}</p>")
+    """The brief as HTML: headings, lists, and nothing else (no link, no style)."""
+    brief = brief_of(report)
+    t, r = labels("brief", report.lang), labels("render", report.lang)
+    out = [f"<h2>{_html(brief.title)}</h2>", f"<h3>{_html(t['causes'])}</h3>"]
+    if brief.causes:
+        out.append(_list("ul", brief.causes))
     else:
-        out.append("<ul>" + "".join(f"<li><strong>{escape(f.title)}</strong> <code>{escape(f.id)}</code>"
-                                    f"<br>{escape(f.detail)}</li>" for f in report.findings) + "</ul>")
-    if report.recommendations:
-        out.append(f"<h3>{escape(t['fixes'])}</h3><ol>")
-        for r in report.recommendations:
-            steps = "".join(f"<li>{escape(step)}</li>" for step in r.steps)
-            out.append(f"<li><strong>{escape(r.title)}</strong> <code>{escape(r.id)}</code><ol>{steps}</ol></li>")
-        out.append("</ol>")
-    _bullets(out, t["caveats"], [c.text for c in report.caveats])
-    _bullets(out, t["questions"], [f"{q.ask} ({t['why']}: {q.why})" for q in report.questions[:MAX_QUESTIONS_SHOWN]])
-    _bullets(out, t["unrecognised"], list(report.unrecognised_messages))
-    _bullets(out, t["uses"], list(report.unrecognised_uses))
-    est = report.estimates
-    if est.backup_size_gb is not None:
-        out.append(f"<h3>{escape(t['estimate'])}</h3>")
-        reported = f"{est.backup_size_gb:g} GB ({t['reported']})"
-        out.append(f"<p>{escape(est.how or reported)}</p>")
-    out.append(f"<p><small>{escape(t['as_of'])}: {escape(report.knowledge.as_of)}</small></p>")
+        out.append(f"<p>{_html(r['none_found'])}</p>")
+    if brief.first_fix is not None:
+        first = brief.first_fix
+        out.append(f"<h3>{_html(t['fixes'])}</h3>")
+        out.append(f"<ol><li><strong>{_html(first.title)}</strong>{_list('ol', first.steps)}</li>"
+                   + "".join(f"<li>{_html(fix.title)}</li>" for fix in brief.other_fixes) + "</ol>")
+    if brief.caveats:
+        out.append(f"<h3>{_html(t['caveats'])}</h3>{_list('ul', brief.caveats)}")
+    if brief.questions:
+        more = t["more_questions"].format(n=brief.more_questions)
+        out.append(f"<h3>{_html(t['questions'])}</h3>{_list('ul', brief.questions)}"
+                   + (f"<p>{_html(more)}</p>" if brief.more_questions else ""))
+    out.extend(f"<p>{_html(note)}</p>" for note in brief.notes)
     return "\n".join(out) + "\n"
 
 
-def _bullets(out: list[str], heading: str, items: list[str]) -> None:
-    if items:
-        out.append(f"<h3>{escape(heading)}</h3><ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+def _list(tag: str, items: list[str]) -> str:
+    return f"<{tag}>" + "".join(f"<li>{_html(item)}</li>" for item in items) + f"</{tag}>"
 
 
 def render_note(report: Report) -> dict[str, str]:
-    """``{"markdown", "html", "text"}`` of the full report (the short form: see docs/service.md)."""
-    return {"markdown": render_text(report, markdown=True), "html": render_html(report),
-            "text": render_text(report)}
+    """``{"markdown", "html", "text"}``: the short form, ready to paste into a ticket (SPEC §5)."""
+    return {"markdown": render_brief(report, markdown=True), "html": render_html(report),
+            "text": render_brief(report)}

@@ -84,7 +84,7 @@ async def diagnose(request: Request, asked: Lang = None, explain: bool = False) 
 @router.post("/note", response_model=Note, openapi_extra=fact_body(),
              responses=errors("bad_json", "invalid_facts", "unknown_lang", "bad_parameter"))
 async def note(request: Request, asked: Lang = None) -> Response:
-    """The report as a note to paste into a ticket: Markdown, HTML and plain text."""
+    """The short form of the report (the CLI's --brief), to paste into a ticket: Markdown, HTML, text."""
     decision, lang = _start(request, "/v1/note", asked)
     body, engine = await request.body(), _engine(request, lang)
 

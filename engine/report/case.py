@@ -109,8 +109,23 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
         ios = getattr(facts, side).ios
         if ios is not None:
             v[f"{side}.ios_major"] = ios.major
-    if facts.backup.last_backup_ios is not None:
-        v["backup.last_backup_ios_major"] = facts.backup.last_backup_ios.major
+    backup_ios = facts.backup.last_backup_ios
+    if backup_ios is None and facts.goal == "migrate" and facts.device.ios is not None:
+        # A migration's backup is made from the old phone now, so it carries that phone's
+        # iOS: no need to ask for it (issue 14). The report says it was inferred.
+        backup_ios = facts.device.ios
+        v["backup.last_backup_ios"] = backup_ios
+        v["backup.last_backup_ios_inferred"] = True
+    if backup_ios is not None:
+        v["backup.last_backup_ios_major"] = backup_ios.major
+
+    if facts.goal == "restore":
+        # In a restore ticket `network` has always described the phone being restored,
+        # which is the target: its answers stand for target.* unless those are given.
+        for name in ("connection", "sim_inserted", "mobile_data_on"):
+            given = getattr(facts.network, name)
+            if given is not None and getattr(facts.target, name) is None:
+                v[f"target.{name}"] = given
 
     acc = facts.account
     if acc.plan_gb is not None and acc.used_gb is not None:
@@ -119,6 +134,12 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
         # The previous backup of this phone is replaced by the new one, so its space
         # counts as available. Unknown counts as none: the rule then asks about it.
         v["account.space_for_backup_gb"] = round(free + (facts.backup.existing_backup_gb or 0.0), 3)
+
+    if acc.family_shared is not None:
+        # A member of a shared plan cannot change it; whether this account organises the
+        # family is unknown -> "member" only when said (the steps then say to ask).
+        v["account.plan_role"] = ("own" if not acc.family_shared else
+                                  "organiser" if acc.family_organiser is True else "member")
 
     _estimate(case, kn)
 

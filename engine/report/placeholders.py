@@ -14,6 +14,7 @@ for a brace; nothing else.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from functools import cached_property
@@ -67,7 +68,9 @@ class Placeholders(dict[str, str]):
         return self.case.values
 
     def region_code(self) -> str:
-        return self.case.facts.region or ("JP" if self.ja else "US")
+        # The shop's country, not the report's language, sets the currency: the fact,
+        # then the configured default, then the language's country (docs/facts.md).
+        return self.case.facts.region or configured_region() or ("JP" if self.ja else "US")
 
     @cached_property
     def plan(self) -> Plan | None:
@@ -82,6 +85,17 @@ class Placeholders(dict[str, str]):
         # Need unknown (e.g. only the "not enough storage" message): the next plan up.
         current = v.get("account.plan_gb", 0.0)
         return next((q for q in kn.regions[code].plans if q.gb > current), None)
+
+
+REGION_ENV = "BACKUP_DOCTOR_REGION"
+"""The environment variable that sets the default ``region`` (``JP`` or ``US``)."""
+
+
+def configured_region() -> str | None:
+    """The default region from ``BACKUP_DOCTOR_REGION``; None when unset or not a region
+    this tool has prices for (the report language's country is used then)."""
+    value = os.environ.get(REGION_ENV, "").strip().upper()
+    return value if value in ("JP", "US") else None
 
 
 Param = Callable[[Placeholders], "str | None"]
@@ -123,6 +137,13 @@ def _shortfall(p: Placeholders) -> str | None:
     return None
 
 
+def _backup_ios(p: Placeholders) -> str | None:
+    ios = _ios("backup.last_backup_ios")(p)
+    if ios is not None and p.known.get("backup.last_backup_ios_inferred") is True:
+        return say_in(p.lang, "placeholder.backup_ios_inferred", ios=ios)
+    return ios
+
+
 def _days_since_success(p: Placeholders) -> str | None:
     days = p.known.get("backup.days_since_success")
     return None if days is None else str(days)
@@ -155,6 +176,44 @@ def _plan_price(p: Placeholders) -> str | None:
     return None if plan is None else p.rb.knowledge.regions[p.region_code()].price_text(plan.price)
 
 
+def _device_phone(p: Placeholders) -> str:
+    # Which phone the device section is, said as the customer would: the old one in a
+    # migration, "this iPhone" when it backs itself up (docs/facts.md).
+    role = "old" if p.case.facts.goal in ("migrate", "restore") else "this"
+    return say_in(p.lang, f"placeholder.phone.{role}")
+
+
+def _failing_phone(p: Placeholders) -> str:
+    # The phone where the failure shows: the one restoring when a restore failed or is
+    # the goal, else the one backing up (the old one in a migration).
+    goal = p.case.facts.goal
+    if goal == "restore":
+        role = "restored"
+    elif goal == "migrate":
+        role = "new" if p.case.facts.symptoms.restore_failed is True else "old"
+    else:
+        role = "this"
+    return say_in(p.lang, f"placeholder.phone.{role}")
+
+
+def _plan_sharing(p: Placeholders) -> str:
+    # "The free tier is 5 GB" only where it is the customer's plan (or the plan is unknown).
+    plan = p.known.get("account.plan_gb")
+    if plan is None or plan <= 5:
+        return say_in(p.lang, "placeholder.plan_sharing.free")
+    return say_in(p.lang, "placeholder.plan_sharing.paid", plan=_plan_name(float(plan)))
+
+
+def _back_up_step(p: Placeholders) -> str:
+    # A step that ends "Back Up Now" cannot work while iCloud is short of room: it then
+    # says what to do first (the same facts as R-storage-shortfall and R-storage-message).
+    v = p.known
+    short = v.get("messages.not-enough-storage") is True or (
+        "backup.size_gb" in v and "account.space_for_backup_gb" in v
+        and v["account.space_for_backup_gb"] < v["backup.size_gb"])
+    return say_in(p.lang, "placeholder.back_up.after_room" if short else "placeholder.back_up.now")
+
+
 _PARAMS: dict[str, Param] = {
     "latest_ios": lambda p: f"iOS {p.rb.knowledge.latest_ios_major}",
     "backup_size_gb": _size("backup.size_gb"),
@@ -172,7 +231,7 @@ _PARAMS: dict[str, Param] = {
     "days_since_success": _days_since_success,
     "device_ios": _ios("device.ios"),
     "target_ios": _ios("target.ios"),
-    "backup_ios": _ios("backup.last_backup_ios"),
+    "backup_ios": _backup_ios,
     "device_model": _model("device"),
     "target_model": _model("target"),
     "max_ios": _ios("device.max_ios_major"),
@@ -182,6 +241,10 @@ _PARAMS: dict[str, Param] = {
     "plan_as_of": _plan_as_of,
     "plan_name": _plan_name_param,
     "plan_price": _plan_price,
+    "device_phone": _device_phone,
+    "failing_phone": _failing_phone,
+    "plan_sharing": _plan_sharing,
+    "back_up_step": _back_up_step,
 }
 """How each placeholder is computed; ``None`` means its facts are unknown."""
 

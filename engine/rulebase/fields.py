@@ -147,6 +147,12 @@ _DERIVED = [
     FieldSpec("target.max_ios_major", "number", sources=("target.model",)),
     # Major version of target.ios.
     FieldSpec("target.ios_major", "number", sources=("target.ios",)),
+    # True when backup.last_backup_ios was taken from device.ios (a migration's backup
+    # is made from the old phone now); the input field then holds that value too.
+    FieldSpec("backup.last_backup_ios_inferred", "bool", sources=("device.ios", "goal")),
+    # A family-shared plan's role, for texts that differ (steps by account.plan_role):
+    # "member" (only the organiser can change the plan), "organiser" or "own".
+    FieldSpec("account.plan_role", "enum", ("own", "organiser", "member"), sources=("account.family_shared", "account.family_organiser")),
     # Major version of backup.last_backup_ios.
     FieldSpec("backup.last_backup_ios_major", "number", sources=("backup.last_backup_ios",)),
     # The uses.<name> flags are only ever true, so "uses: []" and an absent list look

@@ -1,0 +1,177 @@
+"""Advice that holds together and texts that fit the facts (issue 14, points 4 and 5).
+
+Each test reads a report as the clerk would: through the library's ``Engine``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from backup_doctor.engine import Engine, FactSchemaError, Report
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine()
+
+
+def run(engine: Engine, facts: dict[str, Any], lang: str = "en") -> Report:
+    return engine.diagnose({"schema_version": 1, "today": "2026-11-25", **facts}, lang=lang)  # type: ignore[arg-type]
+
+
+def rec(report: Report, rid: str) -> str:
+    r = next(r for r in report.recommendations if r.id == rid)
+    return r.title + "\n" + "\n".join(r.steps)
+
+
+def finding(report: Report, fid: str) -> str:
+    f = next(f for f in report.findings if f.id == fid)
+    return f.title + "\n" + f.detail
+
+
+SHORT = {"account": {"plan_gb": 5, "used_gb": 4.5}, "backup": {"estimated_size_gb": 9.0}}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_no_back_up_now_while_icloud_is_short(engine: Engine, lang: str) -> None:
+    # The iOS update ends with a backup; with iCloud 4.5 GB short it must say to make room first.
+    report = run(engine, {"goal": "backup", "device": {"model": "iPhone 12", "ios": "17.5", "update_available": True},
+                          **SHORT}, lang)
+    last = rec(report, "update-ios").splitlines()[-1]
+    assert ("make room in iCloud first" in last) if lang == "en" else ("先にこの診断の容量の対処" in last)
+
+
+def test_back_up_now_when_the_backup_fits(engine: Engine) -> None:
+    report = run(engine, {"goal": "backup", "device": {"model": "iPhone 12", "ios": "17.5", "update_available": True},
+                          "account": {"plan_gb": 50, "used_gb": 4.5}, "backup": {"estimated_size_gb": 9.0}})
+    last = rec(report, "update-ios").splitlines()[-1]
+    assert "tap Back Up Now" in last and "make room" not in last
+
+
+@pytest.mark.parametrize(("goal", "lang", "phone"), [
+    ("migrate", "en", "the old iPhone"), ("migrate", "ja", "古い iPhone"),
+    ("backup", "en", "this iPhone"), ("backup", "ja", "この iPhone"),
+])
+def test_update_ios_names_the_phone(engine: Engine, goal: str, lang: str, phone: str) -> None:
+    report = run(engine, {"goal": goal, "device": {"model": "iPhone 12", "ios": "17.5", "update_available": True}}, lang)
+    title = rec(report, "update-ios").splitlines()[0]
+    assert phone in title
+
+
+@pytest.mark.parametrize(("facts", "phone"), [
+    ({"goal": "backup"}, "Force restart this iPhone"),
+    ({"goal": "migrate"}, "Force restart the old iPhone"),
+    ({"goal": "migrate", "symptoms": {"restore_failed": True}}, "Force restart the new iPhone"),
+    ({"goal": "restore", "symptoms": {"restore_failed": True}}, "Force restart the iPhone being restored"),
+])
+def test_force_restart_names_the_phone_where_it_fails(engine: Engine, facts: dict[str, Any], phone: str) -> None:
+    # A damaged-backup message leads to a force restart whatever the space.
+    symptoms = {**facts.get("symptoms", {}), "messages": ["backup-corrupt-or-incompatible"]}
+    report = run(engine, {**facts, "device": {"model": "iPhone 13"}, "symptoms": symptoms})
+    assert rec(report, "force-restart").splitlines()[0] == phone
+
+
+def test_temporary_storage_comes_after_the_update_it_starts_with(engine: Engine) -> None:
+    report = run(engine, {"goal": "migrate", "device": {"model": "iPhone 15", "ios": "26.3", "update_available": True},
+                          **SHORT})
+    order = [r.id for r in report.recommendations]
+    assert order.index("update-ios") < order.index("use-temporary-icloud-storage")
+
+
+def test_quick_start_is_not_a_last_resort_with_both_phones_at_hand(engine: Engine) -> None:
+    facts = {"goal": "migrate", "device": {"model": "iPhone 15", "ios": "26.3", "update_available": False}, **SHORT}
+    alone = [r.id for r in run(engine, facts).recommendations]
+    both = [r.id for r in run(engine, {**facts, "target": {"model": "iPhone 17"}}).recommendations]
+    assert alone.index("use-quick-start") > alone.index("buy-icloud-storage")
+    assert both.index("use-temporary-icloud-storage") < both.index("use-quick-start") < both.index("reduce-backup-size")
+
+
+def test_newer_backup_never_updates_the_old_phone(engine: Engine) -> None:
+    report = run(engine, {"goal": "migrate", "device": {"model": "iPhone 15", "ios": "26.3", "update_available": True},
+                          "target": {"model": "iPhone 17", "ios": "26.1"},
+                          "backup": {"last_backup_ios": "26.3"}})
+    order = [r.id for r in report.recommendations]
+    assert order[0] == "update-target-ios" and "update-ios" not in order
+
+
+def test_a_migration_takes_the_backup_ios_from_the_old_phone(engine: Engine) -> None:
+    report = run(engine, {"goal": "migrate", "device": {"model": "iPhone 15", "ios": "26.3"},
+                          "target": {"model": "iPhone 17", "ios": "26.1"}})
+    assert "restore-version-mismatch" in [f.id for f in report.findings]
+    assert "backup.last_backup_ios" not in [q.field for q in report.questions]
+    assert "iOS 26.3 (the old iPhone's)" in finding(report, "restore-version-mismatch")
+    # A restore's backup may be any old one: there the phone's iOS says nothing.
+    restore = run(engine, {"goal": "restore", "device": {"ios": "26.3"}, "target": {"ios": "26.1"},
+                           "symptoms": {"restore_failed": True}})
+    assert "restore-version-mismatch" not in [f.id for f in restore.findings]
+
+
+def test_a_stuck_backup_with_the_size_unknown_is_not_an_internal_error(engine: Engine) -> None:
+    report = run(engine, {"goal": "backup", "device": {"model": "iPhone 13"}, "account": {"plan_gb": 5, "used_gb": 4},
+                          "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3},
+                          "symptoms": {"backup_stuck": True}})
+    assert "system-error" not in [f.id for f in report.findings]
+    assert report.recommendations[0].id == "check-icloud-space-first"
+    assert "force-restart" not in [r.id for r in report.recommendations]
+
+
+@pytest.mark.parametrize(("plan", "free_tier"), [(5, True), (50, False), (200, False)])
+def test_the_free_tier_is_named_only_on_the_free_plan(engine: Engine, plan: int, free_tier: bool) -> None:
+    report = run(engine, {"account": {"plan_gb": plan, "used_gb": plan - 0.5}, "backup": {"estimated_size_gb": 9.0}})
+    detail = finding(report, "icloud-storage-insufficient")
+    assert ("free tier" in detail) is free_tier
+    if not free_tier:
+        assert f"The {plan} GB plan" in detail
+
+
+def test_price_follows_the_region_then_the_default_then_the_language(engine: Engine,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    facts = {"account": {"plan_gb": 5, "used_gb": 4.5}, "backup": {"estimated_size_gb": 9.0}}
+    monkeypatch.delenv("BACKUP_DOCTOR_REGION", raising=False)
+    assert "$" in rec(run(engine, facts, "en"), "buy-icloud-storage")
+    monkeypatch.setenv("BACKUP_DOCTOR_REGION", "jp")
+    assert "¥" in rec(run(engine, facts, "en"), "buy-icloud-storage")
+    # The fact file's region wins over the configured default.
+    assert "$" in rec(run(engine, {**facts, "region": "US"}, "en"), "buy-icloud-storage")
+    # A value this tool has no prices for is ignored: back to the language.
+    monkeypatch.setenv("BACKUP_DOCTOR_REGION", "FR")
+    assert "¥" in rec(run(engine, facts, "ja"), "buy-icloud-storage")
+
+
+@pytest.mark.parametrize(("account", "organiser_told"), [
+    ({"family_shared": True}, True),
+    ({"family_shared": True, "family_organiser": False}, True),
+    ({"family_shared": True, "family_organiser": True}, False),
+    ({"family_shared": False}, False),
+    ({}, False),
+])
+def test_a_family_member_is_told_to_ask_the_organiser(engine: Engine, account: dict[str, Any],
+                                                      organiser_told: bool) -> None:
+    facts = {"account": {"plan_gb": 200, "used_gb": 199, **account}, "backup": {"estimated_size_gb": 9.0}}
+    for lang, word in (("en", "family organiser"), ("ja", "ファミリーの管理者")):
+        assert (word in rec(run(engine, facts, lang), "buy-icloud-storage")) is organiser_told
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_apps_waiting_on_a_backup_ticket_asks_to_check_the_goal(engine: Engine, lang: str) -> None:
+    report = run(engine, {"goal": "backup", "symptoms": {"apps_waiting_hours": 7}}, lang)
+    assert [f.id for f in report.findings] == ["symptom-outside-goal"]
+    assert "migrate" in finding(report, "symptom-outside-goal")
+
+
+def test_the_new_phones_connection_is_said_under_target(engine: Engine) -> None:
+    # The old phone backed up fine; the new one has no Wi-Fi and its SIM is out.
+    report = run(engine, {"goal": "migrate", "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3},
+                          "target": {"model": "iPhone 17", "connection": "none"},
+                          "symptoms": {"apps_waiting_hours": 6}})
+    assert {"target-no-connection", "apps-stuck-after-restore"} <= {f.id for f in report.findings}
+    assert "network-unstable" not in {f.id for f in report.findings}
+    assert report.recommendations[0].id == "check-mobile-data-and-app-store"
+
+
+def test_bad_target_connection_names_the_field(engine: Engine) -> None:
+    with pytest.raises(FactSchemaError) as err:
+        run(engine, {"target": {"connection": "lte"}})
+    assert "target.connection" in str(err.value)
