@@ -22,6 +22,7 @@ from ..engine.loader import load_facts
 from ..engine.runner import Engine
 from ..engine.texts import os_reason, say, say_in
 from .batch_cmd import batch
+from .interview_cmd import interview
 from .mcp_cmd import mcp_cmd
 from .options import (EXIT_BROKEN_PIPE, EXIT_FAILED_CHECK, OutputError, default_lang, fail, format_option,
                       interrupted, lang_option, rules_option)
@@ -160,3 +161,4 @@ def schema() -> None:
 
 for command in (batch, rules_group, why_not_cmd, serve, mcp_cmd):
     cli.add_command(command)
+cli.add_command(interview)

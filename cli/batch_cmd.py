@@ -24,6 +24,17 @@ if TYPE_CHECKING:
     from ..engine.batch import BatchSummary
 
 
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    """``I/N``: shard I (1 to N) of N."""
+    if value is None:
+        return None
+    index, slash, count = value.strip().partition("/")
+    if slash and index.isdecimal() and count.isdecimal() and 1 <= int(index) <= int(count):
+        return int(index), int(count)
+    lang = str(ctx.meta.get("lang") or ctx.meta.get("usage_lang") or "en")
+    raise click.BadParameter(labels("batch", lang)["bad_shard"].format(value=value), ctx, param)
+
+
 @click.command()
 @click.argument("input_file", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -31,9 +42,13 @@ if TYPE_CHECKING:
                    "a device or FIFO is written straight through.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes (use the number of cores).")
+@click.option("--shard", callback=_shard, default=None, metavar="I/N",
+              help="Only the lines of shard I of N: line L when (L-1) mod N = I-1 (records keep "
+                   "the input's line numbers), for one job of N (e.g. a Kubernetes Indexed Job).")
 @lang_option
 @rules_option
-def batch(input_file: str, output: Path | None, jobs: int, lang: str, rules_dirs: tuple[Path, ...]) -> None:
+def batch(input_file: str, output: Path | None, jobs: int, shard: tuple[int, int] | None, lang: str,
+          rules_dirs: tuple[Path, ...]) -> None:
     """Diagnose every line of a JSONL file (one fact file per line; - for standard input).
 
     Writes one JSON record per input line, in input order:
@@ -42,9 +57,10 @@ def batch(input_file: str, output: Path | None, jobs: int, lang: str, rules_dirs
     A summary goes to stderr. Exits 0 when every line got its record (invalid lines
     included), 3 when a diagnosis failed inside the engine, 4 when the output could
     not be written, 130 on Ctrl-C and 143 on SIGTERM (-o is then left as it was).
+    Shards' outputs merge back in input order with: sort -m -t: -k2,2n shard-*.jsonl
     """
     # Imported here: every other command (diagnose above all) starts without it.
-    from ..engine.batch import BatchSummary, diagnose_lines, read_lines
+    from ..engine.batch import BatchSummary, diagnose_lines, read_lines, shard_lines
 
     if output is not None:
         _refuse_output_naming_input(input_file, output)
@@ -54,6 +70,8 @@ def batch(input_file: str, output: Path | None, jobs: int, lang: str, rules_dirs
         with signals.installed(), _input(input_file) as (stream, size), _output(output) as out:
             progress = _Progress(size, lang) if sys.stderr.isatty() else None
             lines = _reading(read_lines(stream, on_bytes=progress.bytes if progress else None), input_file)
+            if shard is not None:
+                lines = shard_lines(lines, *shard)
             if jobs == 1:
                 lines = signals.held_while_diagnosed(lines)
             with contextlib.closing(diagnose_lines(lines, lang=lang, rules=rules_dirs, jobs=jobs)) as results:

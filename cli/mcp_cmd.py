@@ -22,7 +22,7 @@ def mcp_cmd(lang: str, rules_dirs: tuple[Path, ...]) -> None:
     """Serve the diagnosis to chatbots over the Model Context Protocol (stdio).
 
     An MCP client (a desktop assistant, a support bot) starts this command and talks
-    to it over standard input and output. Tools: diagnose, why_not, validate,
+    to it over standard input and output. Tools: diagnose, consult, why_not, validate,
     list_rules, show_rule; all read-only. --lang sets the language of answers to
     calls that give none. Needs the mcp extra (pip install 'backup-doctor[mcp]');
     without it, exits 2 with one line saying so.

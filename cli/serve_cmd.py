@@ -36,9 +36,10 @@ APP = "backup_doctor.cli.service.app:create_app"
 def serve(host: str, port: int, workers: int, api_keys: Path | None) -> None:
     """Serve the engine over HTTP for helpdesk tools (needs the server extra).
 
-    Endpoints: POST /v1/diagnose, /v1/note, /v1/batch, /v1/why-not/ID, /v1/validate;
+    Endpoints: POST /v1/diagnose, /v1/consult, /v1/note, /v1/batch, /v1/why-not/ID, /v1/validate;
     GET /v1/schema, /v1/rules, /v1/rules/ID, /health/live, /health/ready, /metrics,
-    /openapi.json (docs/service.md). Exits 2 when the server extra is missing or the
+    /openapi.json (docs/service.md); /mcp, the MCP server, when the mcp extra is
+    installed too (docs/mcp.md). Exits 2 when the server extra is missing or the
     API keys file cannot be used.
     """
     lang = default_lang()

@@ -152,6 +152,17 @@ def read_lines(stream: IO[bytes], *, on_bytes: Callable[[int], None] | None = No
         yield number, raw
 
 
+def shard_lines(lines: Iterable[tuple[int, bytes]], index: int, count: int) -> Iterator[tuple[int, bytes]]:
+    """The numbered *lines* of shard *index* of *count* (1-based): line N is that shard's
+    when (N - 1) mod *count* == *index* - 1. Round robin rather than blocks: a shard
+    needs neither the number of lines nor a second pass (standard input works), and
+    tickets sorted by kind or size spread evenly over the shards. Numbers stay the
+    input's, so the shards' records merge back by their ``line``."""
+    for number, raw in lines:
+        if (number - 1) % count == index - 1:
+            yield number, raw
+
+
 def _refuse_json_document(first: bytes) -> None:
     # A pretty-printed fact file, or an array of them, read as JSON Lines makes every
     # line an error record: a run that "succeeds" with nothing diagnosed. Said once,

@@ -57,6 +57,21 @@ def example() -> Callable[[str], dict[str, Any]]:
     return load
 
 
+def _fact_at(facts: dict[str, Any], path: str) -> Any:
+    node: Any = facts
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+@pytest.fixture(scope="session")
+def fact_at() -> Callable[[dict[str, Any], str], Any]:
+    """The value at a dotted fact path (``network.wifi_kind``) of a fact file as a dict, None when absent."""
+    return _fact_at
+
+
 @pytest.fixture
 def run_python() -> RunPython:
     """Run this interpreter in a fresh process, outside the checkout (only the install is seen)."""

@@ -25,7 +25,7 @@ from backup_doctor.cli.chatbot import DoctorServer  # noqa: E402
 from backup_doctor.cli.app import cli  # noqa: E402
 from backup_doctor.engine import Engine, EngineError, why_not  # noqa: E402
 
-TOOLS = {"diagnose", "why_not", "validate", "list_rules", "show_rule"}
+TOOLS = {"diagnose", "consult", "why_not", "validate", "list_rules", "show_rule"}
 T = TypeVar("T")
 
 # Three problems of different kinds: an unknown (misspelt) field, a value out of range,

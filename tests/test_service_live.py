@@ -16,14 +16,16 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 httpx = pytest.importorskip("httpx")
+
+from backup_doctor.engine import Engine  # noqa: E402
 
 COMMAND = str(Path(sys.executable).with_name("backup-doctor"))
 EXAMPLE = "tethering-free-tier-migrate"
@@ -336,3 +338,135 @@ def test_stopping_the_server_removes_its_metrics_folder(tmp_path: Path) -> None:
         httpx.post(f"{server.url}/v1/validate", json={"schema_version": 1})
         assert list(tmp_path.glob("backup-doctor-metrics-*/*.db"))
     assert list(tmp_path.glob("backup-doctor-metrics-*")) == []
+
+
+# --------------------------------------------------------------------------- /v1/consult (SPEC §4)
+
+
+def test_consult_answers_the_report_with_its_questions_typed(server: Server, example: Any) -> None:
+    full = example("restore-apps-waiting-no-sim")
+    begun = {k: full[k] for k in ("schema_version", "ticket", "today", "goal", "symptoms")}
+    answer = httpx.post(f"{server.url}/v1/consult", json={"facts": begun, "lang": "ja"})
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    uuid.UUID(answer.headers["x-decision-id"])
+    report = answer.json()
+    assert report["lang"] == "ja" and report["settled"] is False
+    assert report == Engine().diagnose(begun, lang="ja").model_dump(mode="json")  # the library's report
+    first = report["questions"][0]
+    assert first["answer"]["kind"] in ("yes_no", "choice", "choices", "number", "gb", "version", "date", "text")
+    assert first["could_change"] in ("blocking", "cause", "fix", "caveat")
+    # Declined: not asked again.
+    again = httpx.post(f"{server.url}/v1/consult", json={"facts": begun, "declined": [first["field"]]}).json()
+    assert first["field"] not in [q["field"] for q in again["questions"]]
+
+
+def test_consult_language_query_then_body_then_header(server: Server, facts: dict[str, Any]) -> None:
+    url = f"{server.url}/v1/consult"
+    assert httpx.post(url + "?lang=en", json={"facts": facts, "lang": "ja"}).json()["lang"] == "en"
+    assert httpx.post(url, json={"facts": facts, "lang": "ja"}, headers={"Accept-Language": "en"}).json()["lang"] == "ja"
+    assert httpx.post(url, json={"facts": facts}, headers={"Accept-Language": "ja"}).json()["lang"] == "ja"
+    assert httpx.post(url, json={"facts": facts}).json()["lang"] == "en"
+    body = _problem(httpx.post(url, json={"facts": facts, "lang": "fr"}), 400, "unknown_lang")
+    assert "fr" in body["detail"]
+
+
+def test_consult_errors_say_where_in_the_body(server: Server, facts: dict[str, Any]) -> None:
+    url = f"{server.url}/v1/consult?lang=ja"
+    typo = _problem(httpx.post(url, json={"facts": facts, "declined": ["network.wifi_kin"]}), 422, "invalid_facts")
+    assert typo["problems"] == [{"location": "declined[0]", "message": typo["problems"][0]["message"],
+                                 "accepted": None, "suggestion": "network.wifi_kind"}]
+    assert "network.wifi_kin" in typo["problems"][0]["message"] and "declined" in typo["detail"]
+    bad = _problem(httpx.post(url, json={"facts": {**facts, "account": {"plan_gb": -5}}}), 422, "invalid_facts")
+    assert [p["location"] for p in bad["problems"]] == ["facts.account.plan_gb"]
+    shape = _problem(httpx.post(url, json={"fact": facts, "declined": "all"}), 422, "invalid_facts")
+    assert {p["location"] for p in shape["problems"]} == {"facts", "declined", "fact"}
+    assert "相談のリクエスト" in shape["detail"]
+    _problem(httpx.post(url, content=b"{not json"), 400, "bad_json")
+
+
+def test_consult_is_in_the_openapi_document_with_examples(server: Server) -> None:
+    operation = httpx.get(f"{server.url}/openapi.json").json()["paths"]["/v1/consult"]["post"]
+    examples = operation["requestBody"]["content"]["application/json"]["examples"]
+    assert {"begun", "declined"} <= set(examples)
+    assert examples["declined"]["value"]["declined"] == ["apple_status.icloud_backup_outage"]
+
+
+# --------------------------------------------------------------------------- /mcp (docs/mcp.md)
+# The MCP server mounted by the service, driven by the SDK's own streamable-HTTP client.
+
+T = TypeVar("T")
+
+
+def _mcp_client() -> Any:
+    pytest.importorskip("mcp", reason="the mcp extra is not installed (pip install '.[test]' installs it)")
+    from mcp import Client
+    return Client
+
+
+def _mcp_over_http(url: str, session: Callable[[Any], Awaitable[T]], *, key: str = KEY, mode: str = "auto") -> T:
+    Client = _mcp_client()
+    import anyio
+    import httpx2
+    from mcp.client.streamable_http import streamable_http_client
+
+    async def main() -> T:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        async with httpx2.AsyncClient(headers=headers, timeout=60) as http:
+            async with Client(streamable_http_client(url, http_client=http), read_timeout_seconds=60,
+                              mode=mode) as client:
+                return await session(client)
+    return anyio.run(main)
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+def test_mcp_the_hosted_server_answers_like_the_cli(keyed: Server, examples_dir: Path, mode: str) -> None:
+    url = keyed.url + "/mcp"
+    path = examples_dir / "restore-apps-waiting-no-sim.json"
+    facts = json.loads(path.read_text(encoding="utf-8"))
+
+    async def session(c: Any) -> Any:
+        tools = {t.name for t in (await c.list_tools()).tools}
+        return tools, await c.call_tool("diagnose", {"facts": facts, "lang": "ja"})
+
+    tools, result = _mcp_over_http(url, session, mode=mode)
+    assert {"diagnose", "why_not", "validate", "list_rules", "show_rule"} <= tools
+    assert result.is_error is False
+    assert result.structured_content == _cli_json(path, "--lang", "ja")
+
+
+def test_mcp_invalid_facts_are_a_tool_error_a_model_can_act_on(keyed: Server) -> None:
+    url = keyed.url + "/mcp"
+    result = _mcp_over_http(url, lambda c: c.call_tool("validate", {"facts": {"schema_version": 1,
+                                                                       "acount": {"plan_gb": 5}}, "lang": "ja"}))
+    assert result.is_error is True
+    assert "acount" in result.content[0].text and "account" in result.content[0].text
+
+
+def test_mcp_calls_land_on_either_worker_without_a_session(server: Server, example: Any) -> None:
+    # Stateless: no session id ties a client to the worker that greeted it.
+    url = server.url + "/mcp"
+    facts = example("tethering-free-tier-migrate")
+
+    async def session(c: Any) -> list[bool]:
+        return [(await c.call_tool("diagnose", {"facts": facts})).is_error for _ in range(12)]
+
+    assert _mcp_over_http(url, session, key="") == [False] * 12
+
+
+def test_mcp_is_guarded_by_the_api_key_too(keyed: Server) -> None:
+    url = keyed.url + "/mcp"
+    init = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+    for headers in ({}, {"Authorization": "Bearer not-the-key-0123456789"}):
+        answer = httpx.post(url, json=init, headers={**headers, "Accept-Language": "ja"}, timeout=30)
+        assert answer.status_code == 401
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["code"] == "unauthorized" and "API キー" in answer.json()["title"]
+    with pytest.raises(Exception) as refused:  # noqa: B017  (the SDK groups its errors: checked below)
+        _mcp_over_http(url, lambda c: c.list_tools(), key="not-the-key-0123456789")
+    assert [type(e).__name__ for e in _leaves(refused.value)] == ["MCPError"]
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for sub in exc.exceptions for leaf in _leaves(sub)]
+    return [exc]

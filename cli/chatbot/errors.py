@@ -51,6 +51,11 @@ def internal_text(detail: str, lang: str) -> str:
     return in_lang(TEXTS["internal"], lang).format(detail=detail)
 
 
+def _off_limits(schema: Mapping[str, Any], value: Any) -> bool:
+    """A number of the right type that the schema still refuses (out of its range)."""
+    return schema.get("type") == "integer" and not schema.get("minimum", value) <= value <= schema.get("maximum", value)
+
+
 class Arguments:
     """A tool call's arguments, checked against the tool's input schema with our own errors."""
 
@@ -70,15 +75,32 @@ class Arguments:
             if name not in props:
                 problems.append(Problem(name, say("unknown_field"), ", ".join(props), closest(name, props)))
         problems.extend(Problem(name, say("required")) for name in required if self.values.get(name) is None)
-        for name, expected in (("id", str), ("explain", bool), ("brief", bool)):
+        expected: type
+        for name, expected in (("id", str), ("explain", bool), ("brief", bool), ("declined", list), ("limit", int)):
             value = self.values.get(name)
-            if name in props and value is not None and not isinstance(value, expected):
+            if name not in props or value is None:
+                continue
+            if (not isinstance(value, expected) or isinstance(value, bool) is not (expected is bool)
+                    or (isinstance(value, list) and not all(isinstance(entry, str) for entry in value))):
                 problems.append(Problem(name, say("wrong_type_value", value=json.dumps(value))))
+            elif _off_limits(props[name], value):
+                accepted = f"{props[name]['minimum']}–{props[name]['maximum']}" if "minimum" in props[name] else None
+                problems.append(Problem(name, say("out_of_range", value=json.dumps(value, ensure_ascii=False)),
+                                        accepted))
         if problems:
             count = len(problems)
             exc = InputError(Msg(TEXTS["bad_arguments"].format(count=count),
                                  TEXTS["bad_arguments"].ja.format(count=count)), problems, source=tool.name)
             raise ToolFailure(problem_text(exc, self.lang, "fix_arguments"))
+
+    def declined(self) -> frozenset[str]:
+        """The ``declined`` fields, each a fact-file field (else a tool error with the closest one)."""
+        from ...engine.report.declined import check_declined
+
+        try:
+            return check_declined(self.values.get("declined") or ())
+        except InputError as exc:
+            raise ToolFailure(problem_text(exc, self.lang, "fix_arguments")) from None
 
     def facts(self) -> FactFile:
         try:

@@ -22,7 +22,8 @@ from ...engine.texts import in_lang
 from ...engine.errors import EngineError, InputError, closest
 from ..brief import render_brief
 from .errors import TEXTS, RUN_TIMEOUT_S, Arguments, ToolFailure, internal_text, problem_text
-from .tools import INSTRUCTIONS, LANGS, RULES_URI, SCHEMA_URI, RuleList, Valid, fact_schema, tool_list
+from .tools import (INSTRUCTIONS, LANGS, RULES_URI, SCHEMA_URI, Cause, Consultation, Fix, RuleList, Valid, fact_schema,
+                    tool_list)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class DoctorServer:
         self._answer: dict[str, Callable[[Arguments], BaseModel]] = {
             "diagnose": lambda a: engine.diagnose(a.facts(), lang=a.lang,  # type: ignore[arg-type]
                                                   explain=bool(a.values.get("explain"))),
+            "consult": self._consult,
             "why_not": self._why_not,
             "validate": self._validate,
             "list_rules": lambda a: RuleList(rules=list_rules(engine.rulebase, a.lang)),
@@ -48,6 +50,17 @@ class DoctorServer:
     def _validate(args: Arguments) -> Valid:
         args.facts()
         return Valid(valid=True)
+
+    def _consult(self, args: Arguments) -> Consultation:
+        facts, declined = args.facts(), args.declined()
+        report = self.engine.diagnose(facts, lang=args.lang, declined=declined)  # type: ignore[arg-type]
+        limit = int(args.values.get("limit") or 3)
+        first = report.recommendations[0].steps if report.recommendations else []
+        return Consultation(settled=report.settled, questions=report.questions[:limit],
+                            more_questions=max(len(report.questions) - limit, 0),
+                            findings=[Cause(id=f.id, title=f.title) for f in report.findings],
+                            fixes=[Fix(id=r.id, rank=r.rank, title=r.title) for r in report.recommendations],
+                            first_steps=first)
 
     def _why_not(self, args: Arguments) -> WhyNot:
         facts = args.facts()  # the facts' problems first: they are what the model must fix

@@ -10,7 +10,7 @@ from mcp import types
 from pydantic import BaseModel
 
 from ...engine.authoring.whynot import WhyNot
-from ...engine.report.model import Report
+from ...engine.report.model import Question, Report
 from ...engine.authoring.catalog import RuleDetail, RuleSummary
 
 LANGS = ("en", "ja")
@@ -61,6 +61,35 @@ class Valid(BaseModel):
     valid: bool
 
 
+class Cause(BaseModel):
+    id: str
+    title: str
+
+
+class Fix(BaseModel):
+    id: str
+    rank: int
+    title: str
+
+
+class Consultation(BaseModel):
+    """The answer of consult: what to ask next, and what is known so far."""
+
+    settled: bool
+    """True when no open question could change a cause or the rank-1 fix: stop asking."""
+    questions: list[Question]
+    """The next best questions (at most ``limit``), most useful first."""
+    more_questions: int
+    """Open questions beyond those listed."""
+    findings: list[Cause]
+    fixes: list[Fix]
+    """In order: rank 1 first."""
+    first_steps: list[str]
+    """The rank-1 fix's steps, as written."""
+
+
+MAX_LIMIT = 20
+
 _NO_ARGS: dict[str, Any] = {"type": "object", "properties": {}, "additionalProperties": False}
 
 
@@ -87,6 +116,20 @@ def tool_list(default_lang: str) -> list[types.Tool]:
                               "by title, the caveats, the top three questions. The structured content is the "
                               "whole report either way."}),
          Report),
+        ("consult", "Ask the next best question",
+         "For a conversation with the customer: the next best questions about these facts (at most `limit`, "
+         "most useful first), each with `answer` (how it is answered: `kind` yes_no, choice, choices, number, gb, "
+         "version, date or text; `choices` with the `value` to store and a `label` to say; `unit`, `min`, `max`) "
+         "and `could_change` (blocking, cause, fix or caveat: what the answer could change); the causes and "
+         "fixes so far (ids, titles) with the rank-1 fix's steps; and `settled`. Ask `questions[0]`, put the "
+         "answer at its `field` in `facts` (or, if the customer does not know, add the field to `declined`: "
+         "it is not asked again) and call again, until `settled` is true; then call diagnose for the report.",
+         _input_schema(default_lang, declined={
+             "type": "array", "items": {"type": "string"}, "default": [],
+             "description": "Fact-file fields (`network.wifi_kind`) the customer cannot answer."},
+             limit={"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 3,
+                    "description": "How many questions to return."}),
+         Consultation),
         ("why_not", "Explain why a conclusion was or was not reached",
          "Explain why one finding, recommendation or caveat (its id, e.g. `buy-icloud-storage`) was or was not "
          "concluded for these facts: for each rule that could conclude it, which conditions failed (with the "
@@ -119,5 +162,6 @@ INSTRUCTIONS = (
     "rules a helpdesk maintains. Put what the customer said into `facts` (leave out what is unknown) and call "
     "diagnose. Answer from the report only: cite its finding and recommendation ids, read the rank-1 "
     "recommendation's steps as written, mention the caveats, and ask the report's first questions to learn "
-    "more, then diagnose again with the answers. Every tool only reads; none changes anything or calls out."
+    "more, then diagnose again with the answers (consult gives the next best question and says when to stop). "
+    "Every tool only reads; none changes anything or calls out."
 )

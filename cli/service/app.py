@@ -2,8 +2,9 @@
 
 Layers, outermost first: decision ids, logs and metrics (``ids.py``) → API keys
 (``auth.py``, when configured) → the 1 MiB body limit (``limits.py``) → FastAPI's
-routers. More routers (the consultation page, ``/v1/consult``) are added in
-:func:`build_api` beside the others.
+routers. More routers (the consultation page; ``/v1/consult`` is ``consult.py``) are added in
+:func:`build_api` beside the others; ``/mcp`` (``mcp_mount.py``) when the mcp extra is
+installed too.
 
 ``backup-doctor serve`` passes its options to the workers through the environment
 (each worker is a fresh process that imports this module): ``BACKUP_DOCTOR_API_KEYS``
@@ -15,15 +16,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Route
 
-from . import health, openapi, page, v1
+from . import consult, health, mcp_mount, openapi, page, v1
 from . import lang as langs
 from .asgi import ASGIApp
 from .auth import KEYS_ENV, ApiKeys, load_keys
@@ -49,7 +51,10 @@ def build_api() -> FastAPI:
         sys.setswitchinterval(SWITCH_INTERVAL)
         app.state.engines.start()
         try:
-            yield
+            async with AsyncExitStack() as stack:
+                if mount is not None:
+                    await stack.enter_async_context(mount.running(app.state.engines))
+                yield
         finally:
             app.state.engines.close()
             sys.setswitchinterval(previous)  # an app run inside another program gives it back
@@ -59,9 +64,14 @@ def build_api() -> FastAPI:
                               "(SPEC §5). Errors are application/problem+json; branch on `code`.")
     app.state.engines = EngineHolder()
     app.include_router(v1.router)
+    app.include_router(consult.router)
     app.include_router(health.router)
     app.include_router(page.router)
     app.state.page_keys = ()
+    mount = mcp_mount.McpMount() if mcp_mount.available() else None
+    if mount is not None:
+        # An ASGI app as a route: every method goes to it (the SDK answers them), at /mcp itself.
+        app.router.routes.append(Route(mcp_mount.PATH, endpoint=mount, include_in_schema=False))
     app.add_exception_handler(ProblemError, _problem)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _bad_parameter)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]

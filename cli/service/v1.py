@@ -1,4 +1,4 @@
-"""The ``/v1`` endpoints of SPEC §5 (consult comes with issue 14's consultation fields).
+"""The ``/v1`` endpoints of SPEC §5 (``/v1/consult``: ``consult.py``).
 
 Each endpoint reads its body itself (the size limit applies while it is read), then
 runs the engine on the worker's diagnosis thread (``ready.py``): a diagnosis is
@@ -184,13 +184,7 @@ def _public(rule: dict[str, Any]) -> dict[str, Any]:
 
 def _batch_items(raw: bytes, lang: str) -> list[tuple[str, Any]]:
     """The ``(id, facts)`` of a batch body; every problem of its shape is listed at once."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        message = say("bad_json", detail=json_detail(exc.msg), line=exc.lineno, column=exc.colno)
-        raise ProblemError("bad_json", message.ja if lang == "ja" else str(message)) from None
-    except (ValueError, RecursionError):  # not UTF-8, nested too deep, a number too long
-        raise ProblemError("bad_json", text("bad_json_other", lang)) from None
+    data = read_json(raw, lang)
     problems: list[dict[str, Any]] = []
 
     def problem(location: str, key: str, **params: Any) -> None:
@@ -229,3 +223,14 @@ def _batch_items(raw: bytes, lang: str) -> list[tuple[str, Any]]:
     if problems:
         raise ProblemError("invalid_batch", text("invalid_batch", lang, count=len(problems)), problems)
     return found
+
+
+def read_json(raw: bytes, lang: str) -> Any:
+    """A JSON body that is not a fact file itself (batch, consult), or a ``bad_json`` problem."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        message = say("bad_json", detail=json_detail(exc.msg), line=exc.lineno, column=exc.colno)
+        raise ProblemError("bad_json", message.ja if lang == "ja" else str(message)) from None
+    except (ValueError, RecursionError):  # not UTF-8, nested too deep, a number too long
+        raise ProblemError("bad_json", text("bad_json_other", lang)) from None
