@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from backup_doctor.engine import Engine, Report
+from backup_doctor.engine import Engine, Report, diagnose
 from backup_doctor.engine.rulebase.knowledge import load_knowledge, model_key
 
 TODAY = "2026-11-25"
@@ -438,3 +438,17 @@ def test_rule_test_cases_pass_and_reach_every_builtin_rule(engine: Engine) -> No
     assert [r.case.spec.name for r in run.failed] == []
     assert [r.id for r in run.coverage.rules] == []
     assert run.coverage.missed == {"finding": [], "recommendation": [], "caveat": []}
+
+
+@pytest.mark.parametrize("use", ["gmail", "Google Drive", "google_photos", "outlook", "OneDrive", "dropbox"])
+def test_every_member_of_a_uses_group_brings_the_groups_caveat(use: str) -> None:
+    # rules/knowledge/uses.yaml groups them as other_cloud; the caveat's rule tests the group.
+    report = diagnose({"schema_version": 1, "goal": "migrate", "uses": [use]})
+    assert "other-cloud-data-not-included" in {c.id for c in report.caveats}
+    assert report.unrecognised_uses == []
+
+
+def test_a_group_is_not_a_value_a_fact_file_can_name() -> None:
+    report = diagnose({"schema_version": 1, "goal": "migrate", "uses": ["other_cloud", "line"]})
+    assert report.unrecognised_uses == ["other_cloud"]
+    assert "other-cloud-data-not-included" not in {c.id for c in report.caveats}

@@ -159,6 +159,8 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
             key = kn.use(use)
             if key is not None:
                 v[f"uses.{key}"] = True
+                for group in kn.use_groups.get(key, ()):
+                    v[f"uses.{group}"] = True
             else:
                 case.unrecognised_uses.append(use)
 

@@ -65,6 +65,9 @@ class Knowledge:
     """Known ``uses`` values with their labels by language (``rules/knowledge/uses.yaml``)."""
     use_keys: dict[str, str]
     """Folded spelling (value or alias) -> value: "Apple Pay" -> apple_pay, 「スイカ」 -> suica."""
+    use_groups: dict[str, tuple[str, ...]]
+    """Value -> the groups it belongs to (``groups:`` in uses.yaml): gmail -> (other_cloud,).
+    A group is one more flag a rule can test instead of listing every member."""
     base_gb: float
     mb_per_photo: float
     _recognised: Callable[[str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
@@ -176,6 +179,8 @@ def load_knowledge() -> Knowledge:
     }
     use_keys = {normalise_text(spelling): value for value, u in uses["uses"].items()
                 for spelling in (value, *u["aliases"])}
+    groups: dict[str, list[str]] = uses.get("groups", {})
+    use_groups = {value: tuple(g for g, members in groups.items() if value in members) for value in uses["uses"]}
     as_of = max(str(d["as_of"]) for d in (ios, models, plans, messages, estimate, uses))
     return Knowledge(
         as_of=as_of,
@@ -186,6 +191,7 @@ def load_knowledge() -> Knowledge:
         screen_messages=msgs,
         uses={value: dict(u["label"]) for value, u in uses["uses"].items()},
         use_keys=use_keys,
+        use_groups={value: gs for value, gs in use_groups.items() if gs},
         base_gb=estimate["base_gb"],
         mb_per_photo=estimate["mb_per_photo"],
     )

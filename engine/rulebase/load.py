@@ -97,7 +97,8 @@ def builtin_pack_dir() -> Path:
 def load_rulebase(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleBase:
     """Load the built-in pack (unless ``builtin=False``) and the packs in *extra*."""
     knowledge = load_knowledge()
-    registry = build_registry(tuple(knowledge.screen_messages), tuple(knowledge.uses))
+    groups = sorted({g for gs in knowledge.use_groups.values() for g in gs})
+    registry = build_registry(tuple(knowledge.screen_messages), (*knowledge.uses, *groups))
     dirs = ([builtin_pack_dir()] if builtin else []) + [Path(d) for d in extra]
     merger = _Merger(registry, knowledge)
     for index, d in enumerate(dirs):

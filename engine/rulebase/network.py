@@ -71,8 +71,8 @@ _PROBLEMS = {
     "presence": ("{count} 'known: false' tests and 'in'/'any' alternatives join after the same test on {test}; "
                  "the engine takes at most {limit} (durable-rules fails at 128)",
                  "fewer rules with the same alternatives, or one rule concluding a finding the others use"),
-    "stack": ("one fact could make the engine hold {count} tests pending at once (counted high; the built-in pack "
-              "needs 35); it takes at most {limit} (durable-rules crashes at 64). Alternatives of 'in'/'any' and "
+    "stack": ("one fact could make the engine hold {count} tests pending at once (counted high, the built-in "
+              "pack included); it takes at most {limit} (durable-rules crashes at 64). Alternatives of 'in'/'any' and "
               "tests of different fields after the same test (here {test}) add up",
               "fewer rules with the same 'in' list or the same 'any' (conclude a finding once and use it), or "
               "fewer different fields tested first"),
