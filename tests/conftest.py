@@ -114,3 +114,21 @@ def _neutral_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    # SIGTERM to the whole group (a served app's workers too), SIGKILL if it will not go.
+    import signal
+
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def stop_group() -> Callable[[subprocess.Popen[bytes]], None]:
+    """Stop a process started with ``start_new_session=True``, and every child of it."""
+    return _stop_group

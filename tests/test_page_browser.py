@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ DESKTOP, TABLET = {"width": 1280, "height": 800}, {"width": 820, "height": 1180}
 MAX_STEPS = 80
 
 
-def _serve(tmp: Path, *args: str) -> Iterator[str]:
+def _serve(stop: Callable[[Any], None], tmp: Path, *args: str) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -60,24 +59,19 @@ def _serve(tmp: Path, *args: str) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from _serve(tmp_path_factory.mktemp("serve"))
+def url(tmp_path_factory: pytest.TempPathFactory, stop_group: Any) -> Iterator[str]:
+    yield from _serve(stop_group, tmp_path_factory.mktemp("serve"))
 
 
 @pytest.fixture(scope="module")
-def keyed_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def keyed_url(tmp_path_factory: pytest.TempPathFactory, stop_group: Any) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("keyed")
     (tmp / "keys.txt").write_text(KEY + "\n", encoding="utf-8")
-    yield from _serve(tmp, "--api-keys", str(tmp / "keys.txt"))
+    yield from _serve(stop_group, tmp, "--api-keys", str(tmp / "keys.txt"))
 
 
 @pytest.fixture(scope="module")

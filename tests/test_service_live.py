@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -55,7 +54,7 @@ def _free_port() -> int:
         return port
 
 
-def _start(tmp: Path, *args: str) -> Iterator[Server]:
+def _start(stop: Callable[[Any], None], tmp: Path, *args: str) -> Iterator[Server]:
     port = _free_port()
     log = tmp / "serve.log"
     env = {**os.environ, "TMPDIR": str(tmp), "LANG": "C.UTF-8"}
@@ -68,12 +67,7 @@ def _start(tmp: Path, *args: str) -> Iterator[Server]:
         _wait_ready(server)
         yield server
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+        stop(proc)
 
 
 def _wait_ready(server: Server) -> None:
@@ -92,15 +86,15 @@ def _wait_ready(server: Server) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    yield from _start(tmp_path_factory.mktemp("serve"), "--workers", "2")
+def server(tmp_path_factory: pytest.TempPathFactory, stop_group: Any) -> Iterator[Server]:
+    yield from _start(stop_group, tmp_path_factory.mktemp("serve"), "--workers", "2")
 
 
 @pytest.fixture(scope="module")
-def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def keyed(tmp_path_factory: pytest.TempPathFactory, stop_group: Any) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("keyed")
     (tmp / "keys.txt").write_text(f"# helpdesk integrations\n\n{KEY}\nanother-key-0123456789abcdef\n", encoding="utf-8")
-    yield from _start(tmp, "--api-keys", str(tmp / "keys.txt"))
+    yield from _start(stop_group, tmp, "--api-keys", str(tmp / "keys.txt"))
 
 
 @pytest.fixture
@@ -333,8 +327,8 @@ def test_api_keys_guard_everything_but_health(keyed: Server, facts: dict[str, An
     _problem(httpx.post(f"{url}/v1/diagnose", content=b"x" * (2 << 20)), 401, "unauthorized")
 
 
-def test_stopping_the_server_removes_its_metrics_folder(tmp_path: Path) -> None:
-    for server in _start(tmp_path, "--workers", "2"):
+def test_stopping_the_server_removes_its_metrics_folder(tmp_path: Path, stop_group: Any) -> None:
+    for server in _start(stop_group, tmp_path, "--workers", "2"):
         httpx.post(f"{server.url}/v1/validate", json={"schema_version": 1})
         assert list(tmp_path.glob("backup-doctor-metrics-*/*.db"))
     assert list(tmp_path.glob("backup-doctor-metrics-*")) == []
