@@ -283,7 +283,7 @@ def _number(text: str, answer: Answer, lang: str) -> float | int:
         value = float(body)
     except ValueError:
         value = float("nan")
-    if not (low <= value <= high):  # also refuses nan and inf typed in
+    if not (low <= value <= high) or (answer.min_exclusive and value == low):  # also refuses nan and inf
         raise _Bad(t["bad_number"] + _range(answer, lang))
     return int(value) if value.is_integer() else value  # 128, not 128.0, in the fact file
 
@@ -299,7 +299,7 @@ def _range(answer: Answer, lang: str) -> str:
     if answer.min is not None and answer.max is not None and answer.max < SANITY_LIMIT:
         return " " + t["between"].format(low=f"{answer.min:g}", high=f"{answer.max:g}", unit=unit)
     if answer.min is not None:
-        return " " + t["at_least"].format(low=f"{answer.min:g}", unit=unit)
+        return " " + t["above" if answer.min_exclusive else "at_least"].format(low=f"{answer.min:g}", unit=unit)
     return ""
 
 

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..engine.errors import DoctorError, EngineError, InputError, RulePackError
+from ..engine.errors import ConfigError, DoctorError, EngineError, InputError, RulePackError
 from ..engine.texts import in_lang, say_in
 
 EXIT_FAILED_CHECK, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT = 1, 2, 3, 4
@@ -45,6 +45,7 @@ EXIT_CODES: list[tuple[type[DoctorError], int]] = [
     (OutputError, EXIT_OUTPUT),
     (InputError, EXIT_INPUT),
     (RulePackError, EXIT_INPUT),
+    (ConfigError, EXIT_INPUT),
     (EngineError, EXIT_INTERNAL),
     (DoctorError, EXIT_INTERNAL),
 ]

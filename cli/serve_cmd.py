@@ -46,8 +46,16 @@ def serve(host: str, port: int, workers: int, api_keys: Path | None) -> None:
     if any(importlib.util.find_spec(name) is None for name in SERVER_MODULES):
         click.echo(labels("serve", lang)["missing"], err=True)
         sys.exit(EXIT_INPUT)
+    from ..engine.errors import ConfigError
+    from ..engine.report.placeholders import default_region
     from .service.auth import KEYS_ENV, KeysFileError, load_keys
     from .service.logs import LOG_CONFIG
+
+    try:
+        default_region(None)  # BACKUP_DOCTOR_REGION, refused here rather than in every worker
+    except ConfigError as exc:
+        click.echo(say_in(lang, "error") + exc.render(lang), err=True)
+        sys.exit(EXIT_INPUT)
 
     if api_keys is not None:
         try:

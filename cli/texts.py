@@ -130,6 +130,7 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     "interview.hint_choices": ("the numbers of all that apply, e.g. 1,3", "当てはまるものの番号をすべて (例: 1,3)"),
     "interview.between": ("from {low} to {high}{unit}", "({low}〜{high}{unit})"),
     "interview.at_least": ("of at least {low}{unit}", "({low}{unit} 以上)"),
+    "interview.above": ("above {low}{unit}", "({low}{unit} より大きい値)"),
     "interview.bad_choice": ("type a number from 1 to {n}", "1〜{n} の番号を入力してください"),
     "interview.bad_choices": ("type the numbers from 1 to {n} that apply, separated by commas",
                               "当てはまる 1〜{n} の番号をカンマ区切りで入力してください"),

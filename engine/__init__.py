@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..facts.models import FactFile
-from .errors import DoctorError, EngineError, FactSchemaError, InputError, Problem, RulePackError
+from .errors import ConfigError, DoctorError, EngineError, FactSchemaError, InputError, Problem, RulePackError
 from .loader import load_facts, parse_facts
 from .report.model import Answer, Caveat, Choice, Finding, Question, Recommendation, Report, TraceEvent
 from .runner import Engine, diagnose
@@ -24,6 +24,7 @@ __all__ = [
     "Answer",
     "Caveat",
     "Choice",
+    "ConfigError",
     "DoctorError",
     "Engine",
     "EngineError",

@@ -117,6 +117,13 @@ class RulePackError(DoctorError):
     code = "rule_pack_error"
 
 
+class ConfigError(DoctorError):
+    """The engine's own settings are wrong: an ``Engine`` argument or an environment
+    variable it reads (``BACKUP_DOCTOR_REGION``)."""
+
+    code = "config_error"
+
+
 class EngineError(DoctorError):
     """A diagnosis failed while the rules ran: a bug, not bad input."""
 

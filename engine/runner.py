@@ -17,6 +17,7 @@ from .report.case import Case, build_case
 from .rulebase.to_durable import sentinels
 from .loader import FactsInput, parse_facts
 from .report.model import Lang, Report
+from .report.placeholders import default_region
 from .report.plans import Plans, build_plans
 from .rulebase.load import CompiledRule, RuleBase, load_rulebase
 from ._durable import DurableRuleset, Prepared
@@ -36,6 +37,11 @@ class Engine:
 
     :param rules: folders of custom rule packs, added beside the built-in pack.
     :param builtin: load the built-in pack (default true).
+    :param region: the shop's country (``"JP"``, ``"US"``, either case), for the prices
+        and currency of reports whose fact file gives no ``region``. When None, the
+        environment variable ``BACKUP_DOCTOR_REGION``, read once here; when neither,
+        the report language's country.
+    :raises ConfigError: *region* (or the variable) is not a region with prices.
 
     ``diagnose`` may be called from many threads at once: the rule runs are serialised
     inside the engine, each on a durable-rules session that holds no fact before it
@@ -46,8 +52,10 @@ class Engine:
     collector frees them for an engine that is dropped without being closed.
     """
 
-    def __init__(self, rules: Sequence[str | Path] = (), *, builtin: bool = True) -> None:
+    def __init__(self, rules: Sequence[str | Path] = (), *, builtin: bool = True, region: str | None = None) -> None:
         self.rulebase: RuleBase = load_rulebase(rules, builtin=builtin)
+        self.region: str | None = default_region(region, self.rulebase.knowledge.regions)
+        """The default region (upper case), or None: the report language's country."""
         # What every report needs from the rules alone, worked out once and handed over.
         self.plans: Plans = build_plans(self.rulebase)
         self._ruleset = DurableRuleset(self.rulebase.durable_definition())
@@ -111,7 +119,7 @@ class Engine:
                declined: Collection[str] = ()) -> Report:
         """The report of a :meth:`run`, in *lang*."""
         return assemble(self.rulebase, self.plans, run.case, run.fired, lang, explain=explain, tracer=tracer,
-                        declined=declined)
+                        declined=declined, region=self.region)
 
     def close(self) -> None:
         """Free the compiled rules inside durable-rules; later calls raise ``ValueError``.

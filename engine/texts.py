@@ -95,6 +95,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "to diagnose as of another day)",
                            "{date} は今日 ({today}、システムの日付) より後の日付です。別の日付で診断するには"
                            "ファクトファイルに today を書いてください"),
+    # The default region (Engine(region=...) or BACKUP_DOCTOR_REGION).
+    "bad_region_setting": ("the default region is not one this tool has prices for",
+                           "既定の地域 (region) が、料金を用意していない地域になっています"),
+    "not_a_region": ("{value!r} is not a region", "{value!r} は地域として使えません"),
     # declined= of a consultation (SPEC §4).
     "declined_problems": ("{count:,} field{plural} in declined that the fact file does not have",
                           "declined に、ファクトファイルにない項目が {count:,} 件あります"),
@@ -220,6 +224,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "placeholder.phone.new": ("the new iPhone", "新しい iPhone"),
     "placeholder.phone.restored": ("the iPhone being restored", "復元する iPhone"),
     "placeholder.plan_sharing.free": ("The free tier (5 GB)", "無料プラン（5 GB）"),
+    "placeholder.plan_sharing.unknown": ("The iCloud storage", "iCloud のストレージ"),
     "placeholder.plan_sharing.paid": ("The {plan} plan", "{plan} のプラン"),
     # Conditions as sentences (catalogue, why-not, lint): one per operator (rulebase/operators.py).
     "op.is": ("{p} is {v}", "{p} が {v}"),

@@ -7,7 +7,7 @@ means *unknown*, never false. Models are frozen and forbid unknown keys.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
@@ -67,16 +67,22 @@ MessageText = Annotated[str, Field(min_length=1, max_length=1000, json_schema_ex
 UseText = Annotated[str, Field(min_length=1, max_length=60, json_schema_extra=_NOT_BLANK)]
 
 
+RegionCode = Literal["JP", "US"]
+REGION_CODES: tuple[str, ...] = get_args(RegionCode)
+"""The regions a fact file (and the engine's default) may name: those with prices in
+rules/knowledge/plans.yaml."""
+
+
 def _region(value: Any) -> Any:
     # "jp" is as clear as "JP" (uses ignore case too); the model keeps the upper case.
     # Anything else stays as written, for the error to quote.
-    if isinstance(value, str) and value.upper() in ("JP", "US"):
+    if isinstance(value, str) and value.upper() in REGION_CODES:
         return value.upper()
     return value
 
 
 Region = Annotated[
-    Literal["JP", "US"],
+    RegionCode,
     BeforeValidator(_region),
     # The schema says what is accepted, not what is kept: either case.
     WithJsonSchema({"type": "string", "pattern": "^([Jj][Pp]|[Uu][Ss])$", "examples": ["JP", "US"],

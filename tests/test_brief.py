@@ -38,22 +38,11 @@ def _write(tmp_path: Path, facts: dict[str, Any]) -> str:
     return str(path)
 
 
-NOT_YET = {
-    # Issue 14 point 6 is not met here yet: a ticket with no cause, whose report is short,
-    # and whose first fix (compare the size with the free space) is all steps; the brief
-    # comes to 44-50 %. Strict: it fails once it is met, so the mark cannot outlive it.
-    "stuck-backup-little-known": "no cause found: the brief is the first fix's steps and "
-                                 "the questions, 44-50 % of a short full report",
-}
-
-
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_the_brief_is_at_most_40_percent_of_the_full_report(runner: CliRunner, path: Path, fmt: str,
-                                                            lang: str, request: pytest.FixtureRequest) -> None:
-    if path.stem in NOT_YET:
-        request.applymarker(pytest.mark.xfail(reason=NOT_YET[path.stem], strict=True))
+                                                            lang: str) -> None:
     full = _run(runner, "--lang", lang, "--format", fmt, str(path))
     brief = _run(runner, "--brief", "--lang", lang, "--format", fmt, str(path))
     assert len(brief) <= 0.4 * len(full), f"{len(brief)} of {len(full)} characters"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from backup_doctor.engine import Engine, FactSchemaError, Report
+from backup_doctor.engine import ConfigError, Engine, FactSchemaError, Report
 
 
 @pytest.fixture(scope="module")
@@ -113,31 +113,67 @@ def test_a_stuck_backup_with_the_size_unknown_is_not_an_internal_error(engine: E
                           "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3},
                           "symptoms": {"backup_stuck": True}})
     assert "system-error" not in [f.id for f in report.findings]
+    # Compare first; restart and sign out only if the backup fits, in that order.
+    assert [r.id for r in report.recommendations] == ["check-icloud-space-first", "force-restart", "sign-out-and-in"]
+    assert "next fixes" in report.recommendations[0].steps[-1]
+
+
+def test_what_the_first_fix_looks_up_does_not_keep_the_interview_open(engine: Engine) -> None:
+    stuck = {"goal": "backup", "device": {"model": "iPhone 15", "ios": "26.1", "update_available": False},
+             "network": {"connection": "wifi"}, "symptoms": {"backup_stuck": True}}
+    report = run(engine, stuck)
+    assert not report.settled  # the kind of Wi-Fi and its bars: the first fix does not find those out
+    assert [q.field for q in report.questions[:2]] == ["network.wifi_kind", "network.signal_bars"]
+    report = run(engine, {**stuck, "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3}})
     assert report.recommendations[0].id == "check-icloud-space-first"
-    assert "force-restart" not in [r.id for r in report.recommendations]
+    # The figures on the iCloud storage screen stay worth asking, last, but the clerk's
+    # next step is the fix that reads them off: the interview may stop.
+    fields = [q.field for q in report.questions]
+    assert {"backup.estimated_size_gb", "account.plan_gb", "account.used_gb"} <= set(fields)
+    assert report.settled
 
 
-@pytest.mark.parametrize(("plan", "free_tier"), [(5, True), (50, False), (200, False)])
-def test_the_free_tier_is_named_only_on_the_free_plan(engine: Engine, plan: int, free_tier: bool) -> None:
-    report = run(engine, {"account": {"plan_gb": plan, "used_gb": plan - 0.5}, "backup": {"estimated_size_gb": 9.0}})
+@pytest.mark.parametrize(("plan", "free_tier"), [(5, True), (50, False), (200, False), (None, False)])
+def test_the_free_tier_is_named_only_on_the_free_plan(engine: Engine, plan: int | None, free_tier: bool) -> None:
+    account = {"used_gb": 4.5} if plan is None else {"plan_gb": plan, "used_gb": plan - 0.5}
+    report = run(engine, {"account": account, "backup": {"estimated_size_gb": 9.0},
+                          "symptoms": {"messages": ["not-enough-storage"]}})
     detail = finding(report, "icloud-storage-insufficient")
     assert ("free tier" in detail) is free_tier
-    if not free_tier:
+    if plan is None:
+        assert "The iCloud storage is shared" in detail
+    elif not free_tier:
         assert f"The {plan} GB plan" in detail
 
 
-def test_price_follows_the_region_then_the_default_then_the_language(engine: Engine,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_price_follows_the_region_then_the_default_then_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
     facts = {"account": {"plan_gb": 5, "used_gb": 4.5}, "backup": {"estimated_size_gb": 9.0}}
     monkeypatch.delenv("BACKUP_DOCTOR_REGION", raising=False)
-    assert "$" in rec(run(engine, facts, "en"), "buy-icloud-storage")
+    with Engine() as plain:
+        assert "$" in rec(run(plain, facts, "en"), "buy-icloud-storage")
+        assert "¥" in rec(run(plain, facts, "ja"), "buy-icloud-storage")
+    # A shop in Japan answering in English: the engine's default region, given or from
+    # the environment (read when the engine is built).
     monkeypatch.setenv("BACKUP_DOCTOR_REGION", "jp")
-    assert "¥" in rec(run(engine, facts, "en"), "buy-icloud-storage")
-    # The fact file's region wins over the configured default.
-    assert "$" in rec(run(engine, {**facts, "region": "US"}, "en"), "buy-icloud-storage")
-    # A value this tool has no prices for is ignored: back to the language.
-    monkeypatch.setenv("BACKUP_DOCTOR_REGION", "FR")
-    assert "¥" in rec(run(engine, facts, "ja"), "buy-icloud-storage")
+    for shop in (Engine(), Engine(region="JP")):
+        with shop:
+            assert "¥" in rec(run(shop, facts, "en"), "buy-icloud-storage")
+            # The fact file's region wins over the default.
+            assert "$" in rec(run(shop, {**facts, "region": "US"}, "en"), "buy-icloud-storage")
+
+
+@pytest.mark.parametrize(("given", "env", "where"), [("FR", None, "region"), (None, "FR", "BACKUP_DOCTOR_REGION")])
+def test_a_default_region_without_prices_is_refused_not_ignored(monkeypatch: pytest.MonkeyPatch, given: str | None,
+                                                                env: str | None, where: str) -> None:
+    # Ignored, it would quietly quote another currency than the shop's.
+    if env is None:
+        monkeypatch.delenv("BACKUP_DOCTOR_REGION", raising=False)
+    else:
+        monkeypatch.setenv("BACKUP_DOCTOR_REGION", env)
+    with pytest.raises(ConfigError) as caught:
+        Engine(region=given)
+    assert f"{where}: 'FR' is not a region (accepted: one of JP, US)" in caught.value.render("en")
+    assert f"{where}: 'FR' は地域として使えません" in caught.value.render("ja")
 
 
 @pytest.mark.parametrize(("account", "organiser_told"), [

@@ -20,10 +20,6 @@ NOT_YET = {
                          "ticket; the interview no longer screens a restore's old phone for updates (the "
                          "restore already happened), so it ends without it. Whether a restore ticket should "
                          "conclude ios-outdated at all is the rule change of issue 14 point 4.",
-    "stuck-backup-little-known": "the file says only the model and that the backup is stuck: once the "
-                                 "space check became the first fix (nothing is concluded from unknowns), "
-                                 "more than six open questions can each change it, and the full file "
-                                 "itself is not settled.",
 }
 
 _START = ("schema_version", "today", "goal", "symptoms", "ticket")
@@ -126,6 +122,10 @@ def test_a_size_is_asked_in_gb_within_the_fact_models_bounds() -> None:
     report = diagnose(_ticket(goal="backup", symptoms={"messages": ["not-enough-storage"]}))
     size = next(q for q in report.questions if q.field == "backup.estimated_size_gb")
     assert json.loads(size.model_dump_json())["answer"] == {"kind": "gb", "unit": "GB", "min": 0.0, "max": 1000000.0}
+    # A plan of 0 GB is refused by the fact model: the answer says so, and a form can too.
+    plan = next(q for q in report.questions if q.field == "account.plan_gb")
+    assert json.loads(plan.model_dump_json())["answer"] == {"kind": "gb", "unit": "GB", "min": 0.0,
+                                                            "min_exclusive": True, "max": 1000000.0}
 
 
 def test_declined_fields_stay_unknown_and_are_not_asked_again() -> None:
@@ -214,3 +214,22 @@ questions:
     assert [c.label for c in line.answer.choices or () if c.value == "fiber"] == ["光回線（FTTH）"]
     backup = engine.diagnose(_ticket(**{**stuck, "goal": "backup"}))
     assert "network.line" not in {q.field for q in backup.questions}
+
+
+def test_a_fix_that_looks_up_an_unknown_field_is_refused_when_the_pack_loads(tmp_path: Path) -> None:
+    from backup_doctor.engine import RulePackError
+
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "fixes.yaml").write_text("""
+recommendations:
+  look-at-the-router:
+    tier: quick
+    title: {en: "Look at the router", ja: "ルーターを見る"}
+    steps: {en: ["Read the lights."], ja: ["ランプを見ます。"]}
+    checks: [network.wifi_knd]
+""", encoding="utf-8")
+    with pytest.raises(RulePackError) as caught:
+        Engine([folder])
+    assert "recommendation look-at-the-router: checks unknown fact path 'network.wifi_knd'" in str(caught.value)
+    assert "did you mean 'network.wifi_kind'" in str(caught.value)

@@ -200,7 +200,9 @@ def test_a_japanese_interview_in_a_real_terminal(tmp_path: Path, example: Any) -
         return shown
 
     subprocess.run([*tmux, "new-session", "-d", "-s", session, "-x", "150", "-y", "50",
-                    f"{command} interview --lang ja -o {out} ; echo EXIT=$? ; sleep 30"],
+                    # The pane stays (killed below) longer than wait_for() waits: on a busy
+                    # machine a slow start must fail as "never appeared", not as a lost pane.
+                    f"{command} interview --lang ja -o {out} ; echo EXIT=$? ; sleep 600"],
                    env=env, cwd=tmp_path, timeout=30, check=True)
     try:
         wait_for("お客様は何をしたいですか")
@@ -214,3 +216,17 @@ def test_a_japanese_interview_in_a_real_terminal(tmp_path: Path, example: Any) -
     assert "1〜3 の番号を入力してください" in shown
     assert "EXIT=0" in shown and "backup-doctor 診断結果" in shown
     assert json.loads(out.read_text(encoding="utf-8")) == {"schema_version": 1, "goal": "backup"}
+
+
+def test_a_plan_of_0_gb_is_refused_as_the_fact_file_would(runner: CliRunner, tmp_path: Path) -> None:
+    # The plan's size is above 0 (the answer says min 0 with min_exclusive): the
+    # interview refuses 0 at once instead of writing a fact file the loader refuses.
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps({"schema_version": 1, "goal": "backup", "backup": {"estimated_size_gb": 9},
+                                 "account": {"used_gb": 3}, "symptoms": {"messages": ["not-enough-storage"]}}),
+                     encoding="utf-8")
+    result = runner.invoke(cli, ["interview", str(start), "--lang", "ja"], input="0\n50\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "iCloud のストレージプランの容量" in result.output.split("[1]")[1].splitlines()[0]
+    assert "! 数値を入力してください (0 GB より大きい値)" in result.output
+    assert "[2]" in result.output  # 50 was taken, and the next question came

@@ -34,9 +34,15 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _bounds(field: FieldInfo, annotation: Any) -> tuple[float | None, float | None]:
+_Shape = tuple[str, tuple[Any, ...], float | None, float | None, bool]
+"""(kind, enum values, min, max, whether min itself is refused)."""
+
+
+def _bounds(field: FieldInfo, annotation: Any) -> tuple[float | None, float | None, bool]:
+    """(min, max, whether min itself is refused) from the field's constraints."""
     low: float | None = None
     high: float | None = None
+    above = False
     metadata = list(field.metadata)
     if get_origin(annotation) is typing.Annotated:
         for extra in get_args(annotation)[1:]:
@@ -44,34 +50,35 @@ def _bounds(field: FieldInfo, annotation: Any) -> tuple[float | None, float | No
     for m in metadata:
         if isinstance(m, annotated_types.Ge | annotated_types.Gt):
             low = float(m.ge if isinstance(m, annotated_types.Ge) else m.gt)  # type: ignore[arg-type]
+            above = isinstance(m, annotated_types.Gt)
         elif isinstance(m, annotated_types.Le | annotated_types.Lt):
             high = float(m.le if isinstance(m, annotated_types.Le) else m.lt)  # type: ignore[arg-type]
-    return low, high
+    return low, high, above
 
 
-def _shape(name: str, field: FieldInfo) -> tuple[str, tuple[Any, ...], float | None, float | None] | None:
-    """(kind, enum values, min, max) of one fact-file field, or None for a section."""
+def _shape(name: str, field: FieldInfo) -> _Shape | None:
+    """(kind, enum values, min, max, whether min is refused) of one fact-file field, or None for a section."""
     annotation = _unwrap(field.annotation)
-    low, high = _bounds(field, annotation)
+    low, high, above = _bounds(field, annotation)
     base = get_args(annotation)[0] if get_origin(annotation) is typing.Annotated else annotation
     if isinstance(base, type) and issubclass(base, BaseModel):
         return None
     if get_origin(base) is Literal:
-        return "choice", get_args(base), None, None
+        return "choice", get_args(base), None, None, False
     if get_origin(base) is list:
-        return "choices", (), None, None
+        return "choices", (), None, None, False
     if base is bool:
-        return "yes_no", (), None, None
+        return "yes_no", (), None, None, False
     if base is Version:
-        return "version", (), None, None
+        return "version", (), None, None, False
     if base is _dt.date:
-        return "date", (), None, None
+        return "date", (), None, None, False
     if base in (int, float):
-        return ("gb" if name.endswith("_gb") else "number"), (), low, high
-    return "text", (), None, None
+        return ("gb" if name.endswith("_gb") else "number"), (), low, high, above
+    return "text", (), None, None, False
 
 
-def _walk(model: type[BaseModel], prefix: str, out: dict[str, tuple[str, tuple[Any, ...], float | None, float | None]]) -> None:
+def _walk(model: type[BaseModel], prefix: str, out: dict[str, _Shape]) -> None:
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
         annotation = _unwrap(field.annotation)
@@ -83,7 +90,7 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, tuple[str, tuple[A
             out[path] = shape
 
 
-FIELD_SHAPES: dict[str, tuple[str, tuple[Any, ...], float | None, float | None]] = {}
+FIELD_SHAPES: dict[str, _Shape] = {}
 _walk(FactFile, "", FIELD_SHAPES)
 FIELD_SHAPES.pop("schema_version", None)
 """Every fact-file field a customer can be asked for: its answer kind, enum values and bounds."""
@@ -92,7 +99,7 @@ FIELD_SHAPES.pop("schema_version", None)
 def answers(rb: RuleBase, lang: Lang) -> dict[str, Answer]:
     """Per fact-file field, the answer a question about it takes, labelled in *lang*."""
     out: dict[str, Answer] = {}
-    for path, (kind, values, low, high) in FIELD_SHAPES.items():
+    for path, (kind, values, low, high, above) in FIELD_SHAPES.items():
         labels: Mapping[str, Any] = {}
         question = rb.questions.get(path)
         if question is not None:
@@ -103,5 +110,5 @@ def answers(rb: RuleBase, lang: Lang) -> dict[str, Answer]:
         elif kind == "choices" and path == "uses":
             choices = [Choice(value=v, label=label.get(lang, v)) for v, label in rb.knowledge.uses.items()]
         out[path] = Answer.model_validate({"kind": kind, "choices": choices, "unit": "GB" if kind == "gb" else None,
-                                           "min": low, "max": high})
+                                           "min": low, "min_exclusive": above or None, "max": high})
     return out

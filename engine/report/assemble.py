@@ -75,9 +75,10 @@ def _conclude(plan: AssemblyPlan, firings: Sequence[CompiledRule]) -> dict[str, 
 
 
 def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledRule], lang: Lang,
-             *, explain: bool = False, tracer: Tracer | None = None, declined: Collection[str] = ()) -> Report:
+             *, explain: bool = False, tracer: Tracer | None = None, declined: Collection[str] = (),
+             region: str | None = None) -> Report:
     found = _conclude(plans.assembly, firings)
-    fill = Placeholders(rb, case, lang).fill
+    fill = Placeholders(rb, case, lang, region=region).fill
     fdefs, rdefs, cdefs = rb.findings, rb.recommendations, rb.caveats
 
     forder, rorder, corder = plans.assembly.sort_keys
@@ -92,12 +93,14 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
         for event in trace:
             tracer(event)
 
-    rank1 = None
+    rank1: tuple[int, int] | None = None
+    checked: Collection[str] = ()
     if recs:
         rid, first = recs[0]
-        rank1 = (TIER_ORDER[first.tier or rdefs[rid].tier], rdefs[rid].order)
+        rank1, checked = (TIER_ORDER[first.tier or rdefs[rid].tier], rdefs[rid].order), rdefs[rid].checks
     concluded = {cid for kind in found.values() for cid in kind}
-    asked, settled = questions(plans.questions, case, fired, found["finding"], lang, declined, rank1, concluded)
+    asked, settled = questions(plans.questions, case, fired, found["finding"], lang, declined, rank1, concluded,
+                               checked)
     facts = case.facts
     # Plain dicts validated in one call: pydantic-core builds the nested models in Rust,
     # about twice as fast as a constructor call per finding, fix and caveat.

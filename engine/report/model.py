@@ -77,10 +77,12 @@ class Answer(_Out):
     nothing a caller holds may change it (JSON shows a list)."""
     unit: str | None = None
     min: float | None = None
+    min_exclusive: bool | None = None
+    """True when ``min`` itself is refused (a plan's size is above 0 GB); absent otherwise."""
     max: float | None = None
 
 
-_OPTIONAL = ("choices", "unit", "min", "max")
+_OPTIONAL = ("choices", "unit", "min", "min_exclusive", "max")
 _SHAPES: dict[frozenset[str], type[Answer]] = {}
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..rulebase.packfile import PLACEHOLDER_NAMES
+from ...facts.models import REGION_CODES
+from ..errors import ConfigError, Problem
 from ..texts import Msg, say, say_in
 from ..rulebase.knowledge import Plan
 
@@ -44,9 +46,10 @@ class Placeholders(dict[str, str]):
     reads *unknown* ("unknown" / "不明" by default).
     """
 
-    def __init__(self, rb: RuleBase, case: Case, lang: str, *, unknown: Callable[[str], str] | None = None) -> None:
+    def __init__(self, rb: RuleBase, case: Case, lang: str, *, unknown: Callable[[str], str] | None = None,
+                 region: str | None = None) -> None:
         super().__init__()
-        self.rb, self.case, self.lang, self.ja = rb, case, lang, lang == "ja"
+        self.rb, self.case, self.lang, self.ja, self.region = rb, case, lang, lang == "ja", region
         word = say_in(lang, "placeholder.unknown")
         self._unknown = unknown or (lambda name: word)
 
@@ -70,7 +73,7 @@ class Placeholders(dict[str, str]):
     def region_code(self) -> str:
         # The shop's country, not the report's language, sets the currency: the fact,
         # then the configured default, then the language's country (docs/facts.md).
-        return self.case.facts.region or configured_region() or ("JP" if self.ja else "US")
+        return self.case.facts.region or self.region or ("JP" if self.ja else "US")
 
     @cached_property
     def plan(self) -> Plan | None:
@@ -88,14 +91,25 @@ class Placeholders(dict[str, str]):
 
 
 REGION_ENV = "BACKUP_DOCTOR_REGION"
-"""The environment variable that sets the default ``region`` (``JP`` or ``US``)."""
+"""The environment variable that sets the default ``region`` (``JP`` or ``US``) when
+``Engine(region=...)`` does not."""
 
 
-def configured_region() -> str | None:
-    """The default region from ``BACKUP_DOCTOR_REGION``; None when unset or not a region
-    this tool has prices for (the report language's country is used then)."""
-    value = os.environ.get(REGION_ENV, "").strip().upper()
-    return value if value in ("JP", "US") else None
+def default_region(region: str | None, known: Collection[str] = REGION_CODES) -> str | None:
+    """The engine's default region: *region*, else :data:`REGION_ENV`, else None (the
+    report language's country then). Either case is accepted, as in the fact file.
+
+    :raises ConfigError: the value is not one of *known* (the regions with prices):
+        a shop set to quote yen must not quietly quote dollars.
+    """
+    source, value = ("region", region) if region is not None else (REGION_ENV, os.environ.get(REGION_ENV, ""))
+    if not value.strip() and region is None:
+        return None  # unset, or set to nothing
+    code = value.strip().upper()
+    if code not in known:
+        raise ConfigError(say("bad_region_setting"), [Problem(source, say("not_a_region", value=value),
+                                                               accepted=say("one_of", names=", ".join(sorted(known))))])
+    return code
 
 
 Param = Callable[[Placeholders], "str | None"]
@@ -197,9 +211,12 @@ def _failing_phone(p: Placeholders) -> str:
 
 
 def _plan_sharing(p: Placeholders) -> str:
-    # "The free tier is 5 GB" only where it is the customer's plan (or the plan is unknown).
+    # "The free tier is 5 GB" only where it is the customer's plan: with the plan
+    # unknown, the storage is named without saying how large it is.
     plan = p.known.get("account.plan_gb")
-    if plan is None or plan <= 5:
+    if plan is None:
+        return say_in(p.lang, "placeholder.plan_sharing.unknown")
+    if plan <= 5:
         return say_in(p.lang, "placeholder.plan_sharing.free")
     return say_in(p.lang, "placeholder.plan_sharing.paid", plan=_plan_name(float(plan)))
 

@@ -228,12 +228,15 @@ _MODEL_FIELDS = {"device.model": "device.model_known", "target.model": "target.m
 
 def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: Collection[str],
               lang: Lang, declined: Collection[str] = (), rank1: tuple[int, int] | None = None,
-              concluded: Collection[str] = ()) -> tuple[list[Question], bool]:
-    """Unknown facts whose answer could add a finding, fix or caveat, most useful first.
+              concluded: Collection[str] = (), checked: Collection[str] = ()) -> tuple[list[Question], bool]:
+    """Unknown facts whose answer could add a finding, fix or caveat, most useful first,
+    and whether the report is settled.
 
     A question comes first when the rule it could unlock already matches something the
     customer reported (a rule "in play"), then by how much the rule's conclusion
-    matters (blocking causes first), then by the question's own order.
+    matters (blocking causes first), then by the question's own order. *checked* are
+    the fields the rank-1 fix's own steps look up: they stay in the list, but do not
+    keep the report open.
     """
     encoded = case.durable_fact
     goal = case.values.get("goal")
@@ -310,6 +313,10 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
             if ask_one:
                 break
     order = plan.order
+    for field in checked:
+        if field in wanted:
+            # Looked up by the first fix's own steps: after the questions it does not answer.
+            wanted[field] = (max(wanted[field][0], 1), *wanted[field][1:])
     ranked = sorted(wanted, key=lambda f: (wanted[f], order[f]))
     return [texts[field][could_change(wanted[field])] for field in ranked], \
         not any(_unsettles(wanted[field], rank1) for field in ranked)

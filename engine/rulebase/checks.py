@@ -128,6 +128,12 @@ class PackChecks:
                 self.problems.append(Problem(where, f"question for unknown fact path {path!r}",
                                              suggestion=closest(path, askable)))
             self.question(path, question, where)
+        for key, definition in self.defs["recommendations"].items():
+            for path in definition.checks:
+                if path not in askable:
+                    self.problems.append(Problem(self.origin[f"recommendations:{key}"],
+                                                 f"recommendation {key}: checks unknown fact path {path!r}",
+                                                 suggestion=closest(path, askable)))
 
     def question(self, path: str, question: Any, where: str) -> None:
         """The consultation keys of a question: ``when`` and ``choices`` (docs/rule-authoring.md §6)."""

@@ -97,6 +97,10 @@ class RecommendationDef(_Strict):
     steps: Steps | StepVariants
     tier: Tier
     order: int = 50
+    checks: Annotated[list[NAME], Field(max_length=MAX_CONCLUSIONS)] = []
+    """Fact-file fields this fix's own steps find out (a fix that says "look at this
+    screen first"). While it ranks first, an open question about them does not keep the
+    report from being settled: the clerk's next step is the fix (docs/consultation.md)."""
 
 
 class CaveatDef(_Strict):
