@@ -285,3 +285,16 @@ def test_python_dash_m_runs_a_diagnosis(run_python: RunPython) -> None:
     report = json.loads(proc.stdout)
     assert report["lang"] == "ja" and report["ticket"] == "HD-2041"
     assert "icloud-storage-insufficient" in [f["id"] for f in report["findings"]]
+
+
+@pytest.mark.parametrize("command", [["diagnose", "--lang", "ja"], ["batch", "--lang", "ja"], ["serve", "--port", "0"]])
+def test_a_default_region_without_prices_stops_the_command_with_exit_2(runner: CliRunner, command: list[str],
+                                                                     tmp_path: Path) -> None:
+    # Silently ignored, a shop set to quote yen would quote dollars in English reports.
+    ticket = tmp_path / "ticket.jsonl"
+    ticket.write_text(json.dumps({"schema_version": 1, "goal": "backup"}) + "\n", encoding="utf-8")
+    args = command + ([str(ticket)] if command[0] != "serve" else [])
+    result = runner.invoke(cli, args, env={"BACKUP_DOCTOR_REGION": "UK", "LANG": "ja_JP.UTF-8"})
+    assert result.exit_code == 2, result.output
+    assert "BACKUP_DOCTOR_REGION: 'UK' は地域として使えません (受け付ける値: 次のいずれか: JP, US)" in result.stderr
+    assert result.stdout == ""
