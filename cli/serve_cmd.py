@@ -10,13 +10,14 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from ..engine.texts import say_in
+from ..engine.texts import in_lang, os_reason, say_in
 from .texts import labels
 from .options import EXIT_INPUT, default_lang
 
@@ -66,6 +67,11 @@ def serve(host: str, port: int, workers: int, api_keys: Path | None) -> None:
         os.environ[KEYS_ENV] = str(api_keys.resolve())
     else:
         os.environ.pop(KEYS_ENV, None)
+    problem = _cannot_listen(host, port)
+    if problem is not None:
+        click.echo(labels("serve", lang)["cannot_listen"].format(host=host, port=port,
+                                                                 reason=in_lang(os_reason(problem), lang)), err=True)
+        sys.exit(EXIT_INPUT)
     # Metrics of every worker are added up from files in this folder (service/metrics.py);
     # it must be set before prometheus-client is imported, in this process or a worker.
     own_dir = None
@@ -79,3 +85,22 @@ def serve(host: str, port: int, workers: int, api_keys: Path | None) -> None:
     finally:
         if own_dir is not None:
             shutil.rmtree(own_dir, ignore_errors=True)
+
+
+def _cannot_listen(host: str, port: int) -> OSError | None:
+    """Why *host*:*port* cannot be listened on (taken, not this machine's address, a
+    privileged port), or None. Tried here, as uvicorn binds (SO_REUSEADDR), because
+    uvicorn would only log it and exit 3, this CLI's code for a bug: a port in use is
+    the caller's to fix (exit 2). The socket is closed at once; uvicorn binds again."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        return exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            return exc
+    return None

@@ -145,6 +145,10 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     # backup-doctor serve without its extra (cli/serve_cmd.py).
     "serve.missing": ("Error: the HTTP service needs the server extra: pip install 'backup-doctor[server]'",
                      "エラー: HTTP サービスには server エクストラが必要です: pip install 'backup-doctor[server]'"),
+    "serve.cannot_listen": ("Error: cannot listen on {host} port {port}: {reason}. Stop the program using it, "
+                            "or choose another --port (or --host).",
+                            "エラー: {host} のポート {port} で待ち受けできません: {reason}。そのポートを使っている"
+                            "プログラムを止めるか、別の --port（または --host）を指定してください。"),
     # `serve --api-keys` errors, shown before the service starts (cli/service/auth.py).
     "keys_file.unreadable": ("cannot read the API keys file {path}: {reason}",
                              "API キーのファイル {path} を読めません: {reason}"),

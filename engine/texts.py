@@ -326,6 +326,9 @@ _OS_REASONS = {os.strerror(code): ja for code, ja in (
     (errno.ENXIO, "デバイスがありません"),
     (errno.ENODEV, "デバイスがありません"),
     (errno.EEXIST, "すでにあります"),
+    # Listening (serve --host/--port).
+    (errno.EADDRINUSE, "ほかのプログラムが使用中です"),
+    (errno.EADDRNOTAVAIL, "このマシンのアドレスではありません"),
     (errno.EXDEV, "別のファイルシステムをまたいでいます"),
     (errno.EPIPE, "パイプが閉じられました"),
     (errno.EAGAIN, "一時的に使えません"),

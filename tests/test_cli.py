@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -298,3 +299,15 @@ def test_a_default_region_without_prices_stops_the_command_with_exit_2(runner: C
     assert result.exit_code == 2, result.output
     assert "BACKUP_DOCTOR_REGION: 'UK' は地域として使えません (受け付ける値: 次のいずれか: JP, US)" in result.stderr
     assert result.stdout == ""
+
+
+def test_serve_on_a_port_in_use_says_so_and_exits_2(runner: CliRunner) -> None:
+    # uvicorn alone would log it and exit 3, this tool's code for a bug.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["serve", "--port", str(port)], env={"LANG": "ja_JP.UTF-8"})
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (f"エラー: 127.0.0.1 のポート {port} で待ち受けできません: ほかのプログラムが使用中です。"
+                             "そのポートを使っているプログラムを止めるか、別の --port（または --host）を指定してください。\n")
