@@ -281,6 +281,11 @@ def _problem(err: Any) -> Problem:
     elif kind == "used_over_plan":
         path = path + ".used_gb" if path else "account.used_gb"
         message = say("used_over_plan", **ctx)
+    elif kind == "restored_phone_differs":
+        path, accepted = f"target.{ctx['name']}", say("same_or_one")
+        pairs = [say("restored_phone_pair", name=name, target=_show(target), network=_show(network))
+                 for name, target, network in ctx["differ"]]
+        message = say("restored_phone_differs", pairs=Msg(", ".join(pairs), "、".join(p.ja for p in pairs)))
     elif kind == "after_today":
         path, accepted = "backup.last_success", say("on_or_before", limit=ctx["limit"])
         message = say("after_today" if ctx["given"] else "after_system_today", date=ctx["date"], today=ctx["today"])

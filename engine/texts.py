@@ -89,6 +89,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_a_version": ("{value} is not a version", "{value} はバージョンではありません"),
     "used_over_plan": ("used_gb ({used}) is larger than plan_gb ({plan}); at most plan_gb + {margin} is accepted",
                        "used_gb ({used}) が plan_gb ({plan}) より大きくなっています。plan_gb + {margin} までです"),
+    "restored_phone_differs": ("{pairs} differ: on a restore ticket both sections describe the iPhone being "
+                               "restored", "{pairs}が食い違っています。復元（restore）のチケットでは、どちらも復元する "
+                               "iPhone のことです"),
+    "restored_phone_pair": ("target.{name} ({target}) and network.{name} ({network})",
+                            "target.{name}（{target}）と network.{name}（{network}）"),
+    "same_or_one": ("the same value in both, or only one of them", "両方に同じ値を書くか、片方だけを書く"),
     "after_today": ("{date} is after today ({today}): a backup cannot have succeeded in the future",
                     "{date} は今日 ({today}) より後の日付です。未来に成功したバックアップはありえません"),
     "after_system_today": ("{date} is after today ({today}, the system's date; give \"today\" in the fact file "

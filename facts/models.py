@@ -227,6 +227,24 @@ class FactFile(_Facts):
         return data
 
     @model_validator(mode="after")
+    def _one_restored_phone(self) -> FactFile:
+        # On a restore ticket `network` and `target` both describe the phone being
+        # restored (docs/facts.md): two different answers for it leave no way to tell
+        # which one the clerk meant, so neither is picked silently.
+        if self.goal == "restore":
+            differ = []
+            for name in RESTORED_PHONE_FIELDS:
+                target, network = getattr(self.target, name), getattr(self.network, name)
+                if target is not None and network is not None and target != network:
+                    differ.append((name, target, network))
+            if differ:
+                raise PydanticCustomError(
+                    "restored_phone_differs",
+                    "target.{name} and network.{name} differ; on a restore both describe the iPhone being restored",
+                    {"name": differ[0][0], "differ": differ})
+        return self
+
+    @model_validator(mode="after")
     def _last_success_not_after_today(self) -> FactFile:
         # A backup "made" after today would read as fresh and hide a stale one.
         last = self.backup.last_success
@@ -240,5 +258,9 @@ class FactFile(_Facts):
                      "given": self.today is not None})
         return self
 
+
+RESTORED_PHONE_FIELDS = ("connection", "sim_inserted", "mobile_data_on")
+"""The fields both ``network`` and ``target`` hold: on a restore ticket both describe
+the phone being restored, so they may not differ (and one stands for the other)."""
 
 _SECTIONS = frozenset({"device", "target", "account", "backup", "network", "symptoms", "apple_status"})

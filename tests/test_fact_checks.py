@@ -76,6 +76,55 @@ def test_batch_records_a_future_backup_as_an_invalid_line(runner: CliRunner, tmp
     assert [p["location"] for p in second["error"]["problems"]] == ["backup.last_success"]
 
 
+# ------------------------------------------------------------------ one restored phone, two sections
+
+# On a restore ticket `network` and `target` both describe the iPhone being restored
+# (docs/facts.md): two different answers for it are refused, naming both fields.
+_TWO_ANSWERS = {"goal": "restore", "target": {"connection": "wifi"}, "network": {"connection": "none"},
+                "symptoms": {"apps_waiting_hours": 5}}
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ['target.connection ("wifi") and network.connection ("none") differ', "iPhone being restored",
+            "accepted: the same value in both, or only one of them"]),
+    ("ja", ['target.connection（"wifi"）と network.connection（"none"）が食い違っています', "復元する iPhone",
+            "両方に同じ値を書くか、片方だけを書く"]),
+])
+def test_a_restore_saying_two_things_about_the_restored_phone_is_refused(runner: CliRunner, tmp_path: Path,
+                                                                         lang: str, words: list[str]) -> None:
+    res = runner.invoke(cli, ["diagnose", "--lang", lang, _write(tmp_path, _TWO_ANSWERS)])
+    assert res.exit_code == 2 and res.stdout == ""
+    for word in words:
+        assert word in res.stderr, res.stderr
+
+
+def test_every_differing_field_of_the_restored_phone_is_named() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_facts({"schema_version": 1, "goal": "restore", "target": {"connection": "wifi", "sim_inserted": False},
+                     "network": {"connection": "none", "sim_inserted": True}})
+    text = caught.value.problems[0].render("en")
+    assert "target.connection" in text and "network.connection" in text
+    assert "target.sim_inserted (false) and network.sim_inserted (true)" in text
+
+
+def test_the_restored_phone_said_once_or_twice_alike_reads_the_same() -> None:
+    # Either section alone, or both with the same value: one phone, one report.
+    base = {"schema_version": 1, "today": "2026-12-05", "goal": "restore", "symptoms": {"apps_waiting_hours": 5}}
+    reports = [diagnose({**base, **sections}, lang="en") for sections in (
+        {"network": {"connection": "none"}}, {"target": {"connection": "none"}},
+        {"network": {"connection": "none"}, "target": {"connection": "none"}})]
+    assert len({tuple(f.id for f in r.findings) for r in reports}) == 1
+    assert len({tuple(r.id for r in r.recommendations) for r in reports}) == 1
+    assert "network-unstable" in [f.id for f in reports[0].findings]
+
+
+def test_a_migration_may_describe_its_two_phones_differently() -> None:
+    # There network is the old iPhone and target the new one: two phones, two answers.
+    report = diagnose({"schema_version": 1, "goal": "migrate", "network": {"connection": "wifi"},
+                       "target": {"connection": "none"}, "symptoms": {"apps_waiting_hours": 5}})
+    assert "target-no-connection" in [f.id for f in report.findings]
+
+
 # ------------------------------------------------------------------ region in any case
 
 
@@ -124,9 +173,11 @@ BASE: dict[str, Any] = {"schema_version": 1}
     {**BASE, "uses": [" "]}, {}, {**BASE, "devise": {}}, {**BASE, "device": []},
     {**BASE, "account": {"plan_gb": 5, "used_gb": 9}},
     {**BASE, "today": "2026-11-25", "backup": {"last_success": "2026-12-01"}},
+    {**BASE, "goal": "restore", "target": {"mobile_data_on": True}, "network": {"mobile_data_on": False}},
 ], ids=["literal_error", "string_type", "string_too_long", "date", "date_type", "version", "version_type",
         "bool_type", "float_type", "greater_than_equal", "less_than_equal", "greater_than", "int_type", "list_type",
-        "too_long", "string_too_short", "missing", "extra_forbidden", "model_type", "used_over_plan", "after_today"])
+        "too_long", "string_too_short", "missing", "extra_forbidden", "model_type", "used_over_plan", "after_today",
+        "restored_phone_differs"])
 def test_each_kind_of_problem_is_all_japanese(runner: CliRunner, tmp_path: Path, facts: dict[str, Any]) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(facts), encoding="utf-8")

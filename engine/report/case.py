@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from ...facts.models import Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms, Target
+from ...facts.models import (RESTORED_PHONE_FIELDS, Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms,
+                             Target)
 from ...facts.version import Version
 from ..rulebase.fields import Encoder
 from ..rulebase.knowledge import Knowledge
@@ -121,11 +122,13 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
 
     if facts.goal == "restore":
         # In a restore ticket `network` has always described the phone being restored,
-        # which is the target: its answers stand for target.* unless those are given.
-        for name in ("connection", "sim_inserted", "mobile_data_on"):
-            given = getattr(facts.network, name)
-            if given is not None and getattr(facts.target, name) is None:
-                v[f"target.{name}"] = given
+        # which is the target: each side's answer stands for the other's when that one is
+        # not given (the fact model refuses the two when they differ).
+        for name in RESTORED_PHONE_FIELDS:
+            for given, other in (("network", "target"), ("target", "network")):
+                value = getattr(getattr(facts, given), name)
+                if value is not None and getattr(getattr(facts, other), name) is None:
+                    v[f"{other}.{name}"] = value
 
     acc = facts.account
     if acc.plan_gb is not None and acc.used_gb is not None:
