@@ -263,4 +263,11 @@ RESTORED_PHONE_FIELDS = ("connection", "sim_inserted", "mobile_data_on")
 """The fields both ``network`` and ``target`` hold: on a restore ticket both describe
 the phone being restored, so they may not differ (and one stands for the other)."""
 
+def failing_side(goal: str | None, restore_failed: object) -> Literal["device", "target"]:
+    """The section that describes the phone where the failure shows (the one a fix
+    about "the failing phone" names): ``target`` on a restore, or on a migration whose
+    restore failed (its new iPhone); else ``device``, the phone backing up."""
+    return "target" if goal == "restore" or (goal == "migrate" and restore_failed is True) else "device"
+
+
 _SECTIONS = frozenset({"device", "target", "account", "backup", "network", "symptoms", "apple_status"})

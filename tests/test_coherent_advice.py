@@ -73,6 +73,40 @@ def test_force_restart_names_the_phone_where_it_fails(engine: Engine, facts: dic
     assert rec(report, "force-restart").splitlines()[0] == phone
 
 
+# Buttons: iPhone 8 and later press volume up first; iPhone 7 holds volume down and the side button.
+_MODERN, _IPHONE7, _ANY = "volume up button", "volume down button and the side", "iPhone 8 and later"
+
+
+@pytest.mark.parametrize(("facts", "buttons"), [
+    ({"goal": "backup", "device": {"model": "iPhone 7"}}, _IPHONE7),
+    ({"goal": "migrate", "device": {"model": "iPhone 7"}, "target": {"model": "iPhone 17"}}, _IPHONE7),
+    # The audit's cases: the title names the receiving phone, so do the buttons.
+    ({"goal": "restore", "device": {"model": "iPhone 15"}, "target": {"model": "iPhone 7"}}, _IPHONE7),
+    ({"goal": "migrate", "device": {"model": "iPhone 7"}, "target": {"model": "iPhone 17"},
+      "symptoms": {"restore_failed": True}}, _MODERN),
+    # The restored phone's model unknown: every model's buttons, not the other phone's.
+    ({"goal": "restore", "device": {"model": "iPhone 15"}}, _ANY),
+])
+def test_force_restart_steps_are_those_of_the_phone_the_title_names(engine: Engine, facts: dict[str, Any],
+                                                                    buttons: str) -> None:
+    symptoms = {**facts.get("symptoms", {}), "messages": ["backup-corrupt-or-incompatible"]}
+    report = run(engine, {**facts, "symptoms": symptoms})
+    assert buttons in rec(report, "force-restart").splitlines()[1]
+
+
+def test_an_internal_error_after_a_restore_asks_for_the_restored_phones_model(engine: Engine) -> None:
+    fine = {"goal": "restore", "device": {"storage_used_gb": 40}, "backup": {"last_backup_ios": "15.8"},
+            "target": {"ios": "15.8", "capacity_gb": 128}, "symptoms": {"restore_failed": True},
+            "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3}}
+    report = run(engine, fine)
+    assert "system-error" in [f.id for f in report.findings]
+    fields = [q.field for q in report.questions]
+    # Its buttons are the ones the force restart needs; the backup's phone is no help there.
+    assert fields[0] == "target.model"
+    with_model = run(engine, {**fine, "target": {**fine["target"], "model": "iPhone 7"}})
+    assert _IPHONE7 in rec(with_model, "force-restart")
+
+
 def test_temporary_storage_comes_after_the_update_it_starts_with(engine: Engine) -> None:
     report = run(engine, {"goal": "migrate", "device": {"model": "iPhone 15", "ios": "26.3", "update_available": True},
                           **SHORT})

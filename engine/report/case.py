@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from ...facts.models import (RESTORED_PHONE_FIELDS, Account, AppleStatus, Backup, Device, FactFile, Network, Symptoms,
-                             Target)
+                             Target, failing_side)
 from ...facts.version import Version
 from ..rulebase.fields import Encoder
 from ..rulebase.knowledge import Knowledge
@@ -104,8 +104,8 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
             if fam is not None:
                 v[f"{side}.family"] = fam.id
                 v[f"{side}.max_ios_major"] = fam.max_ios_major
+                v[f"{side}.restart"] = fam.restart
                 if side == "device":
-                    v["device.restart"] = fam.restart
                     v["device.cellular_5g"] = fam.cellular_5g
         ios = getattr(facts, side).ios
         if ios is not None:
@@ -156,6 +156,11 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
                 case.unrecognised_messages.append(text)
             for mid in ids:
                 v[f"messages.{mid}"] = True
+
+    restart = v.get(f"{failing_side(facts.goal, v.get('symptoms.restore_failed'))}.restart")
+    if restart is not None:
+        v["failing_phone.restart"] = restart
+
     if facts.uses is not None:
         v["uses_given"] = True
         for use in facts.uses:

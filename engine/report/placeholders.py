@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..rulebase.packfile import PLACEHOLDER_NAMES
-from ...facts.models import REGION_CODES
+from ...facts.models import REGION_CODES, failing_side
 from ..errors import ConfigError, Problem
 from ..texts import Msg, say, say_in
 from ..rulebase.knowledge import Plan
@@ -201,10 +201,11 @@ def _failing_phone(p: Placeholders) -> str:
     # The phone where the failure shows: the one restoring when a restore failed or is
     # the goal, else the one backing up (the old one in a migration).
     goal = p.case.facts.goal
+    side = failing_side(goal, p.known.get("symptoms.restore_failed"))
     if goal == "restore":
         role = "restored"
     elif goal == "migrate":
-        role = "new" if p.case.facts.symptoms.restore_failed is True else "old"
+        role = "new" if side == "target" else "old"
     else:
         role = "this"
     return say_in(p.lang, f"placeholder.phone.{role}")

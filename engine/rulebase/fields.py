@@ -141,6 +141,12 @@ _DERIVED = [
     FieldSpec("device.cellular_5g", "bool", sources=("device.model",)),
     # Normalised model family id.
     FieldSpec("target.family", "text", sources=("target.model",)),
+    # Force-restart button sequence of the receiving phone's model.
+    FieldSpec("target.restart", "enum", ("modern", "iphone7", "home_button"), sources=("target.model",)),
+    # The same for the phone where the failure shows, the one {failing_phone} names: the
+    # receiving phone on a restore, or on a migration whose restore failed; else device.
+    FieldSpec("failing_phone.restart", "enum", ("modern", "iphone7", "home_button"),
+              sources=("goal", "symptoms.restore_failed", "device.model", "target.model")),
     # The model name was recognised.
     FieldSpec("target.model_known", "bool", sources=("target.model",)),
     # Last major iOS the model runs.
