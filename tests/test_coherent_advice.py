@@ -231,6 +231,43 @@ def test_apps_waiting_on_a_backup_ticket_asks_to_check_the_goal(engine: Engine, 
     assert "migrate" in finding(report, "symptom-outside-goal")
 
 
+# The audit's failed restores, with the facts that would explain them unknown.
+_RESTORE_FAILED = {"goal": "restore", "symptoms": {"restore_failed": True}}
+_MIGRATION_RESTORE_FAILED = {
+    "goal": "migrate", "device": {"model": "iPhone 7", "ios": "15.8", "update_available": False},
+    "target": {"model": "iPhone 17", "ios": "26.1", "capacity_gb": 256},
+    "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3}, "symptoms": {"restore_failed": True}}
+
+
+@pytest.mark.parametrize(("facts", "phone", "asked"), [
+    (_RESTORE_FAILED, "the iPhone being restored",
+     {"backup.last_backup_ios", "target.ios", "network.connection", "target.capacity_gb", "device.storage_used_gb"}),
+    (_MIGRATION_RESTORE_FAILED, "the new iPhone", {"target.connection", "device.storage_used_gb"}),
+])
+def test_a_failed_restore_with_its_causes_unknown_is_checked_first_not_an_internal_error(
+        engine: Engine, facts: dict[str, Any], phone: str, asked: set[str]) -> None:
+    report = run(engine, facts)
+    assert "system-error" not in [f.id for f in report.findings]
+    assert [r.id for r in report.recommendations][:3] == ["check-restore-first", "force-restart", "sign-out-and-in"]
+    assert phone in rec(report, "check-restore-first").splitlines()[0]
+    # The unknowns are asked, and keep the report open until answered or declined.
+    assert asked <= {q.field for q in report.questions} and not report.settled
+    assert run(engine, facts, "ja").recommendations[0].title.startswith("まず ")
+
+
+def test_a_failed_restore_is_an_internal_error_once_its_causes_are_known_fine(engine: Engine) -> None:
+    facts = {**_MIGRATION_RESTORE_FAILED, "device": {**_MIGRATION_RESTORE_FAILED["device"], "storage_used_gb": 40},
+             "target": {**_MIGRATION_RESTORE_FAILED["target"], "connection": "wifi"}}
+    report = run(engine, facts)
+    assert "system-error" in [f.id for f in report.findings]
+    assert report.recommendations[0].id == "force-restart"
+    # Declining what is unknown does not make it fine: still checked first.
+    declined = engine.diagnose({"schema_version": 1, "today": "2026-11-25", **_RESTORE_FAILED},  # type: ignore[arg-type]
+                               declined=["backup.last_backup_ios", "target.ios", "network.connection",
+                                         "target.capacity_gb", "device.storage_used_gb"])
+    assert declined.recommendations[0].id == "check-restore-first" and declined.settled
+
+
 def test_the_new_phones_connection_is_said_under_target(engine: Engine) -> None:
     # The old phone backed up fine; the new one has no Wi-Fi and its SIM is out.
     report = run(engine, {"goal": "migrate", "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3},

@@ -47,6 +47,12 @@ def merge(*parts: dict[str, Any]) -> dict[str, Any]:
 
 
 # (rule id, facts where it fires, facts just past its boundary where it must not)
+# A failed restore whose every explaining fact is known and fine (R-system-error-restore).
+RESTORE_FINE: dict[str, Any] = {
+    "goal": "restore", "symptoms": {"restore_failed": True}, "device": {"storage_used_gb": 40},
+    "backup": {"last_backup_ios": "17.0"}, "target": {"ios": "17.0", "capacity_gb": 128},
+    "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3}}
+
 BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-apple-outage", {"apple_status": {"icloud_backup_outage": True}}, {"apple_status": {"icloud_backup_outage": False}}),
     ("R-not-signed-in", {"account": {"signed_in": False}}, {"account": {"signed_in": True}}),
@@ -145,8 +151,14 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"goal": "migrate", "network": {"connection": "cellular", "mobile_data_on": False}}),
     ("R-apps-waiting-on-backup-ticket", {"goal": "backup", "symptoms": {"apps_waiting_hours": 7}},
      {"goal": "migrate", "symptoms": {"apps_waiting_hours": 7}}),
-    ("R-system-error-restore", {"goal": "restore", "symptoms": {"restore_failed": True}},
-     {"goal": "restore", "symptoms": {"restore_failed": True}, "backup": {"last_backup_ios": "17.1"}, "target": {"ios": "17.0"}}),
+    ("R-system-error-restore", {**RESTORE_FINE, "backup": {"last_backup_ios": "17.0"}},
+     {**RESTORE_FINE, "backup": {"last_backup_ios": "17.1"}}),
+    # unknown is not fine: the restored iPhone's connection unknown -> check first instead
+    ("R-system-error-restore", RESTORE_FINE, {**RESTORE_FINE, "network": {}}),
+    ("R-check-restore-first", {**RESTORE_FINE, "network": {}}, RESTORE_FINE),
+    ("R-system-error-restore-migrate",
+     {**RESTORE_FINE, "goal": "migrate", "network": {}, "target": {**RESTORE_FINE["target"], "connection": "wifi"}},
+     {**RESTORE_FINE, "goal": "migrate", "target": {**RESTORE_FINE["target"], "connection": "cellular"}}),
     ("R-fix-system-error", {"symptoms": {"messages": ["enable-backup-problem"]}},
      {"symptoms": {"messages": ["enable-backup-problem"]}, "account": {"signed_in": False}}),
     ("R-fix-restart-corrupt", {"symptoms": {"messages": ["backup-corrupt-or-incompatible"]}}, {"symptoms": {"messages": []}}),
