@@ -225,8 +225,11 @@ def test_a_family_member_is_told_to_ask_the_organiser(engine: Engine, account: d
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-def test_apps_waiting_on_a_backup_ticket_asks_to_check_the_goal(engine: Engine, lang: str) -> None:
-    report = run(engine, {"goal": "backup", "symptoms": {"apps_waiting_hours": 7}}, lang)
+@pytest.mark.parametrize("symptoms", [{"apps_waiting_hours": 7}, {"messages": ["待機中"]},
+                                      {"messages": ["復元を完了できませんでした"]}, {"restore_failed": True}])
+def test_a_restore_symptom_on_a_backup_ticket_asks_to_check_the_goal(engine: Engine, lang: str,
+                                                                     symptoms: dict[str, Any]) -> None:
+    report = run(engine, {"goal": "backup", "symptoms": symptoms}, lang)
     assert [f.id for f in report.findings] == ["symptom-outside-goal"]
     assert "migrate" in finding(report, "symptom-outside-goal")
 
@@ -242,6 +245,8 @@ _MIGRATION_RESTORE_FAILED = {
 @pytest.mark.parametrize(("facts", "phone", "asked"), [
     (_RESTORE_FAILED, "the iPhone being restored",
      {"backup.last_backup_ios", "target.ios", "network.connection", "target.capacity_gb", "device.storage_used_gb"}),
+    ({**_RESTORE_FAILED, "symptoms": {"messages": ["復元を完了できませんでした"]}}, "the iPhone being restored",
+     {"backup.last_backup_ios", "target.ios", "network.connection"}),
     (_MIGRATION_RESTORE_FAILED, "the new iPhone", {"target.connection", "device.storage_used_gb"}),
 ])
 def test_a_failed_restore_with_its_causes_unknown_is_checked_first_not_an_internal_error(

@@ -333,6 +333,9 @@ def test_force_restart_for_an_unknown_model_lists_every_family(engine: Engine) -
     ("このiPhoneをバックアップするのに十分なiCloudの空き容量がありません。", "not-enough-storage"),
     ("iPhoneのバックアップを作成できません", "backup-failed"),
     ("Cannot Back Up iPhone", "backup-failed"),
+    ("iPhoneをバックアップできませんでした", "backup-failed"),
+    ("iPhone could not be backed up", "backup-failed"),  # its English (audit item 12)
+    ("This iPhone couldn't be backed up.", "backup-failed"),
     ("iPhoneがバックアップされていません", "not-backed-up"),
     ("iPhoneのバックアップ未作成", "not-backed-up"),
     ("このiPhoneは過去2週間バックアップが作成されていません。", "not-backed-up"),
@@ -349,6 +352,13 @@ def test_force_restart_for_an_unknown_model_lists_every_family(engine: Engine) -
 ])
 def test_on_screen_messages_are_recognised(text: str, message_id: str) -> None:
     assert message_id in load_knowledge().recognise(text)
+
+
+def test_not_enough_storage_is_not_also_a_vague_failure() -> None:
+    # "cannot be backed up because there is not enough iCloud storage" names its cause:
+    # the "could not be backed up" phrase must not make it a vague failed backup too.
+    text = "This iPhone cannot be backed up because there is not enough iCloud storage available."
+    assert set(load_knowledge().recognise(text)) == {"not-enough-storage"}
 
 
 @pytest.mark.parametrize(("typed", "value"), [

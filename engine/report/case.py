@@ -156,6 +156,10 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
                 case.unrecognised_messages.append(text)
             for mid in ids:
                 v[f"messages.{mid}"] = True
+        if v.get("messages.restore-incomplete") and facts.symptoms.restore_failed is None:
+            # "The restore could not be completed" says the restore failed: the same fact
+            # as restore_failed, so the restore rules treat both alike (issue 14).
+            v["symptoms.restore_failed"] = True
 
     restart = v.get(f"{failing_side(facts.goal, v.get('symptoms.restore_failed'))}.restart")
     if restart is not None:

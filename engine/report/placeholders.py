@@ -200,6 +200,7 @@ def _device_phone(p: Placeholders) -> str:
 def _failing_phone(p: Placeholders) -> str:
     # The phone where the failure shows: the one restoring when a restore failed or is
     # the goal, else the one backing up (the old one in a migration).
+    # A pasted "the restore could not be completed" counts as a failed restore (case.py).
     goal = p.case.facts.goal
     side = failing_side(goal, p.known.get("symptoms.restore_failed"))
     if goal == "restore":
