@@ -257,7 +257,7 @@ def test_a_failed_restore_with_its_causes_unknown_is_checked_first_not_an_intern
     assert phone in rec(report, "check-restore-first").splitlines()[0]
     # The unknowns are asked, and keep the report open until answered or declined.
     assert asked <= {q.field for q in report.questions} and not report.settled
-    assert run(engine, facts, "ja").recommendations[0].title.startswith("まず ")
+    assert run(engine, facts, "ja").recommendations[0].title.startswith("まず、")
 
 
 def test_a_failed_restore_is_an_internal_error_once_its_causes_are_known_fine(engine: Engine) -> None:
