@@ -233,3 +233,36 @@ recommendations:
         Engine([folder])
     assert "recommendation look-at-the-router: checks unknown fact path 'network.wifi_knd'" in str(caught.value)
     assert "did you mean 'network.wifi_kind'" in str(caught.value)
+
+
+def test_the_kind_of_wifi_says_the_phone_is_on_wifi() -> None:
+    # Asking "Wi-Fi or mobile data?" after the clerk typed the kind of Wi-Fi would be
+    # asking what was just said; and the rules about public Wi-Fi apply at once.
+    report = diagnose(_ticket(goal="backup", symptoms={"backup_stuck": True},
+                              network={"wifi_kind": "public", "signal_bars": 1}))
+    assert "network.connection" not in {q.field for q in report.questions}
+    assert "network-unstable" in {f.id for f in report.findings}
+
+
+def test_on_mobile_data_the_cellular_backup_switch_is_asked_and_keeps_the_interview_open() -> None:
+    stuck = _ticket(goal="backup", device={"model": "iPhone 12", "ios": "26.1", "update_available": False},
+                    network={"connection": "cellular"}, symptoms={"backup_stuck": True})
+    report = diagnose(stuck)
+    assert report.questions[0].field == "network.cellular_backup_on"
+    assert not report.settled
+    answered = diagnose({**stuck, "network": {"connection": "cellular", "cellular_backup_on": False}})
+    assert "turn-on-cellular-backup" in {r.id for r in answered.recommendations}
+    # A restore makes no backup: its phone on mobile data is not asked about backing up over it.
+    restore = diagnose(_ticket(goal="restore", network={"connection": "cellular"}, symptoms={"apps_waiting_hours": 5}))
+    assert "network.cellular_backup_on" not in {q.field for q in restore.questions}
+
+
+def test_a_backup_stuck_on_a_good_wifi_asks_about_a_vpn_before_settling() -> None:
+    facts = _ticket(goal="backup", device={"model": "iPhone 14", "ios": "26.1", "update_available": False},
+                    account={"signed_in": True, "plan_gb": 50, "used_gb": 10, "icloud_backup_on": True},
+                    backup={"estimated_size_gb": 5}, network={"wifi_kind": "home", "signal_bars": 3},
+                    symptoms={"backup_stuck": True})
+    report = diagnose(facts)
+    assert report.questions[0].field == "network.vpn_or_proxy" and not report.settled
+    vpn = diagnose({**facts, "network": {**facts["network"], "vpn_or_proxy": True}})
+    assert vpn.recommendations[0].id == "turn-off-vpn-or-proxy"

@@ -119,11 +119,17 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
     if backup_ios is not None:
         v["backup.last_backup_ios_major"] = backup_ios.major
 
+    net = facts.network
+    if net.connection is None and (net.wifi_kind is not None or net.signal_bars is not None):
+        # The kind of Wi-Fi and its bars are known only of a phone on Wi-Fi: asking how
+        # it is connected would be asking what the clerk just said (issue 14).
+        v["network.connection"] = "wifi"
+
     if facts.goal == "restore":
         # In a restore ticket `network` has always described the phone being restored,
         # which is the target: its answers stand for target.* unless those are given.
         for name in ("connection", "sim_inserted", "mobile_data_on"):
-            given = getattr(facts.network, name)
+            given = v.get(f"network.{name}")
             if given is not None and getattr(facts.target, name) is None:
                 v[f"target.{name}"] = given
 
