@@ -85,7 +85,10 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
     findings = sorted(found["finding"].items(), key=lambda kv: forder[kv[0]])
     recs = sorted(found["recommendation"].items(),
                   key=lambda kv: (TIER_ORDER[kv[1].tier or rdefs[kv[0]].tier], rorder[kv[0]]))
-    cavs = sorted(found["caveat"].items(), key=lambda kv: corder[kv[0]])
+    # What concerns this customer first (their apps, their settings, their backup's
+    # age), then what every ticket of the goal is told; each group by its order.
+    specific = plans.assembly.specific
+    cavs = sorted(found["caveat"].items(), key=lambda kv: (specific.isdisjoint(kv[1].because), corder[kv[0]]))
 
     fired = {compiled.id for compiled in firings}
     trace = _trace(rb, case, firings, lang) if (explain or tracer is not None) else []
