@@ -266,3 +266,17 @@ def test_a_backup_stuck_on_a_good_wifi_asks_about_a_vpn_before_settling() -> Non
     assert report.questions[0].field == "network.vpn_or_proxy" and not report.settled
     vpn = diagnose({**facts, "network": {**facts["network"], "vpn_or_proxy": True}})
     assert vpn.recommendations[0].id == "turn-off-vpn-or-proxy"
+
+
+@pytest.mark.parametrize(("goal", "en", "ja"), [
+    ("backup", "Which iPhone model is it", "iPhone の機種は何ですか"),
+    ("migrate", "Which model is the old iPhone", "古い iPhone の機種は何ですか"),
+    ("restore", "Which model is the iPhone the backup came from", "バックアップを作った iPhone の機種は何ですか"),
+])
+def test_on_two_phone_tickets_a_question_says_which_phone(goal: str, en: str, ja: str) -> None:
+    # On a migration `device` is the old iPhone; on a restore, the one the backup came
+    # from: "Which iPhone model is it?" would be read as the phone on the counter.
+    facts = _ticket(goal=goal, symptoms={"backup_stuck": True} if goal != "restore" else {"restore_failed": True})
+    for lang, text in (("en", en), ("ja", ja)):
+        model = next(q for q in diagnose(facts, lang=lang).questions if q.field == "device.model")
+        assert model.ask.startswith(text)

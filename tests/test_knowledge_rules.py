@@ -82,6 +82,8 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-network-cellular-not-possible", {"network": {"connection": "cellular"}, "device": {"model": "iPhone 11"}},
      {"network": {"connection": "cellular"}, "device": {"model": "iPhone 12", "ios": "15.0"}}),
     ("R-network-none", {"network": {"connection": "none"}}, {"network": {"connection": "wifi"}}),
+    ("R-network-cellular-data-off", {"network": {"connection": "cellular", "mobile_data_on": False}},
+     {"network": {"connection": "cellular", "mobile_data_on": True}}),
     ("R-network-restore-needs-wifi", {"goal": "restore", "network": {"connection": "cellular"}},
      {"goal": "backup", "network": {"connection": "cellular"}}),
     ("R-network-vpn", {"network": {"vpn_or_proxy": True}}, {"network": {"vpn_or_proxy": False}}),

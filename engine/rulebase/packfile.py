@@ -116,6 +116,10 @@ class QuestionDef(_Strict):
     ask: Text
     why: Text
     order: int = 50
+    ask_for: dict[Goal, Text] = {}
+    """The question on tickets of a goal, where it must say which phone it is about (on
+    a migration ``device`` is the old iPhone; on a restore, the one the backup came
+    from): ``ask`` on the others."""
     choices: dict[str, Text] = {}
     """Labels of the field's accepted values (an enum field), for forms and chatbots."""
     screening: list[Goal] = []
