@@ -416,9 +416,9 @@ def test_estimate_equal_to_free_space_fits(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(("lang", "region", "used", "size", "plan", "price"), [
-    ("ja", None, 4.2, 9.5, "50 GB", "¥150"),
+    ("ja", None, 4.2, 9.5, "50 GB", "¥180"),
     ("en", None, 4.2, 9.5, "50 GB", "$0.99"),
-    ("en", "JP", 40.0, 30.0, "200 GB", "¥450"),
+    ("en", "JP", 40.0, 30.0, "200 GB", "¥540"),
     ("ja", "US", 190.0, 60.0, "2 TB", "$9.99"),
 ])
 def test_smallest_plan_that_fits_and_its_price(engine: Engine, lang: str, region: str | None, used: float,
