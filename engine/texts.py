@@ -218,7 +218,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                                        "先にこの診断の容量の対処で iCloud に空きを作ってから（いまはこのバックアップが"
                                        "入りません）、「設定」→ 名前 →「iCloud」→「iCloudバックアップ」で"
                                        "「今すぐバックアップを作成」をタップし"),
-    "placeholder.backup_ios_inferred": ("{ios} (the old iPhone's)", "{ios}（古い iPhone の iOS）"),
+    # Japanese puts it first: "（古い iPhone の iOS 26.3）" reads inside the brackets the
+    # texts put around a version, and "古い iPhone の iOS 26.3 以降" with no stray space.
+    "placeholder.backup_ios_inferred": ("{ios} (the old iPhone's)", "古い iPhone の {ios}"),
     "placeholder.phone.old": ("the old iPhone", "古い iPhone"),
     "placeholder.phone.this": ("this iPhone", "この iPhone"),
     "placeholder.phone.new": ("the new iPhone", "新しい iPhone"),

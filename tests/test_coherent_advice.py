@@ -102,6 +102,10 @@ def test_a_migration_takes_the_backup_ios_from_the_old_phone(engine: Engine) -> 
     assert "restore-version-mismatch" in [f.id for f in report.findings]
     assert "backup.last_backup_ios" not in [q.field for q in report.questions]
     assert "iOS 26.3 (the old iPhone's)" in finding(report, "restore-version-mismatch")
+    # In Japanese without brackets inside brackets: 「…iOS（古い iPhone の iOS 26.3）より古い」.
+    ja = run(engine, {"goal": "migrate", "device": {"model": "iPhone 15", "ios": "26.3"},
+                      "target": {"model": "iPhone 17", "ios": "26.1"}}, "ja")
+    assert "バックアップを作った iOS（古い iPhone の iOS 26.3）より古いです" in finding(ja, "restore-version-mismatch")
     # A restore's backup may be any old one: there the phone's iOS says nothing.
     restore = run(engine, {"goal": "restore", "device": {"ios": "26.3"}, "target": {"ios": "26.1"},
                            "symptoms": {"restore_failed": True}})
