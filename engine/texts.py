@@ -219,6 +219,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "placeholder.phone.this": ("this iPhone", "この iPhone"),
     "placeholder.phone.new": ("the new iPhone", "新しい iPhone"),
     "placeholder.phone.restored": ("the iPhone being restored", "復元する iPhone"),
+    # {device_update_step}: the old iPhone's iOS before Prepare for New iPhone (placeholders.py).
+    "placeholder.update_step.fix_first": (
+        "First update {phone} with the fix “Update iOS” above: Prepare for New iPhone needs the newest "
+        "iOS the iPhone can run.",
+        "{phone} を先にアップデートします（この診断の「iOS をアップデートする」の対処）。「新しいiPhoneの準備」には、"
+        "その iPhone で使える最新の iOS が必要です。"),
+    "placeholder.update_step.target_first": (
+        "Do not start with {phone}: the backup's iOS is already newer than the new iPhone's, so update the new "
+        "iPhone first (“Update the receiving iPhone before restoring”). Prepare for New iPhone also needs "
+        "the newest iOS on {phone}: install an update it offers only after that, and before restoring check that "
+        "the new iPhone runs the same iOS or a newer one.",
+        "{phone} から始めないでください。バックアップの iOS がすでに新しい iPhone より新しいため、先に新しい iPhone を"
+        "アップデートします（「復元の前に、受け取る iPhone をアップデートする」）。「新しいiPhoneの準備」には {phone} "
+        "の最新の iOS も必要です。{phone} に表示されるアップデートはそのあとでインストールし、復元の前に、新しい "
+        "iPhone の iOS が同じか新しいことを確認します。"),
+    "placeholder.update_step.target_first_only": (
+        "Do not start with {phone}: the backup's iOS is already newer than the new iPhone's, so update the new "
+        "iPhone first (“Update the receiving iPhone before restoring”). No update of {phone} is needed.",
+        "{phone} から始めないでください。バックアップの iOS がすでに新しい iPhone より新しいため、先に新しい iPhone を"
+        "アップデートします（「復元の前に、受け取る iPhone をアップデートする」）。{phone} のアップデートは不要です。"),
+    "placeholder.update_step.check": (
+        "On {phone}, open Settings › General › Software Update and install any update it offers: "
+        "Prepare for New iPhone needs the newest iOS the iPhone can run (iOS 15 or later).",
+        "{phone} で「設定」→「一般」→「ソフトウェア・アップデート」を開き、アップデートが表示されたらインストールします。"
+        "「新しいiPhoneの準備」には、その iPhone で使える最新の iOS（iOS 15 以降）が必要です。"),
     "placeholder.plan_sharing.free": ("The free tier (5 GB)", "無料プラン（5 GB）"),
     "placeholder.plan_sharing.paid": ("The {plan} plan", "{plan} のプラン"),
     # Conditions as sentences (catalogue, why-not, lint): one per operator (rulebase/operators.py).

@@ -16,10 +16,6 @@ MAX_QUESTIONS = 6
 
 # Known not to make the interview, and why (issue 14 asks for the reason, not a special case).
 NOT_YET = {
-    "restore-newer-ios": "the full file's findings include ios-outdated about the OLD phone of a restore "
-                         "ticket; the interview no longer screens a restore's old phone for updates (the "
-                         "restore already happened), so it ends without it. Whether a restore ticket should "
-                         "conclude ios-outdated at all is the rule change of issue 14 point 4.",
     "stuck-backup-little-known": "the file says only the model and that the backup is stuck: once the "
                                  "space check became the first fix (nothing is concluded from unknowns), "
                                  "more than six open questions can each change it, and the full file "

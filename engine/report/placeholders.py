@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -44,9 +44,13 @@ class Placeholders(dict[str, str]):
     reads *unknown* ("unknown" / "不明" by default).
     """
 
-    def __init__(self, rb: RuleBase, case: Case, lang: str, *, unknown: Callable[[str], str] | None = None) -> None:
+    def __init__(self, rb: RuleBase, case: Case, lang: str, *, unknown: Callable[[str], str] | None = None,
+                 concluded: Collection[str] = ()) -> None:
         super().__init__()
         self.rb, self.case, self.lang, self.ja = rb, case, lang, lang == "ja"
+        self.concluded = concluded
+        """The ids of the report's findings, fixes and caveats (empty outside a report):
+        a step can then say what another fix of the same report does first."""
         word = say_in(lang, "placeholder.unknown")
         self._unknown = unknown or (lambda name: word)
 
@@ -196,6 +200,24 @@ def _failing_phone(p: Placeholders) -> str:
     return say_in(p.lang, f"placeholder.phone.{role}")
 
 
+def _device_update_step(p: Placeholders) -> str:
+    # The step that brings the phone in `device` to its newest iOS before Prepare for New
+    # iPhone (which needs it), said as the rest of the report allows: point to the report's
+    # own update fix rather than repeat it; while the backup is already newer than the
+    # receiving iPhone, that one is updated first; nothing when the phone says it has no
+    # update (an empty step is left out of the report).
+    update = p.case.facts.device.update_available
+    if "update-ios" in p.concluded:
+        key = "fix_first"
+    elif "restore-version-mismatch" in p.concluded:
+        key = "target_first" if update is not False else "target_first_only"
+    elif update is False:
+        return ""
+    else:
+        key = "check"
+    return say_in(p.lang, f"placeholder.update_step.{key}", phone=_device_phone(p))
+
+
 def _plan_sharing(p: Placeholders) -> str:
     # "The free tier is 5 GB" only where it is the customer's plan (or the plan is unknown).
     plan = p.known.get("account.plan_gb")
@@ -245,6 +267,7 @@ _PARAMS: dict[str, Param] = {
     "failing_phone": _failing_phone,
     "plan_sharing": _plan_sharing,
     "back_up_step": _back_up_step,
+    "device_update_step": _device_update_step,
 }
 """How each placeholder is computed; ``None`` means its facts are unknown."""
 
