@@ -244,6 +244,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Prepare for New iPhone needs the newest iOS the iPhone can run (iOS 15 or later).",
         "{phone} で「設定」→「一般」→「ソフトウェア・アップデート」を開き、アップデートが表示されたらインストールします。"
         "「新しいiPhoneの準備」には、その iPhone で使える最新の iOS（iOS 15 以降）が必要です。"),
+    # {try_again}: the Japanese is followed by します in the texts (polite form stays in the pack).
+    "placeholder.try_again.backup": ("try the backup again", "もう一度バックアップ"),
+    "placeholder.try_again.restore": ("try the restore again", "もう一度復元"),
     "placeholder.plan_sharing.free": ("The free tier (5 GB)", "無料プラン（5 GB）"),
     "placeholder.plan_sharing.paid": ("The {plan} plan", "{plan} のプラン"),
     # Conditions as sentences (catalogue, why-not, lint): one per operator (rulebase/operators.py).

@@ -91,6 +91,14 @@ def test_storage_fixes_say_on_which_phone_to_back_up_again(engine: Engine, goal:
         assert phone in text(report, rid)[-1], rid
 
 
+def test_cellular_backup_names_the_old_iphone_and_makes_room_first(engine: Engine) -> None:
+    report = run(engine, {"goal": "migrate", "device": {"model": "iPhone 13", "ios": "26.1"},
+                          "network": {"connection": "cellular", "cellular_backup_on": False},
+                          "account": {"plan_gb": 5, "used_gb": 4.5}, "backup": {"estimated_size_gb": 9}})
+    steps = text(report, "turn-on-cellular-backup")
+    assert steps[2].startswith("On the old iPhone") and "make room in iCloud first" in steps[-1]
+
+
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_a_restores_network_fixes_are_about_the_restored_iphone(engine: Engine, lang: str) -> None:
     # A restore ticket's `network` is the phone being restored: nothing there backs up again.
@@ -144,3 +152,21 @@ def test_an_unknown_update_is_checked_not_assumed(engine: Engine) -> None:
     # iOS 27 is the model's last major version: no update fix, but Apple asks for its newest release.
     steps = temporary(engine, {"ios": "27.0"})
     assert steps[0].startswith("On the old iPhone, open Settings › General › Software Update")
+
+
+@pytest.mark.parametrize(("goal", "lang", "retry"), [
+    ("restore", "en", "try the restore again"), ("restore", "ja", "もう一度復元します"),
+    ("backup", "en", "try the backup again"), ("backup", "ja", "もう一度バックアップします"),
+])
+def test_an_internal_error_is_retried_where_it_failed(engine: Engine, goal: str, lang: str, retry: str) -> None:
+    # The restore failed although the versions fit: force restart and sign in again on the
+    # iPhone being restored, then retry the restore, not a backup.
+    if goal == "restore":
+        facts: dict[str, Any] = {"backup": {"last_backup_ios": "26.1"}, "target": {"ios": "26.1"},
+                                 "symptoms": {"restore_failed": True}}
+    else:
+        facts = {"account": {"plan_gb": 50, "used_gb": 4}, "backup": {"estimated_size_gb": 9},
+                 "symptoms": {"messages": ["backup-failed"]}}
+    report = run(engine, {"goal": goal, "device": {"model": "iPhone 13"}, **facts}, lang)
+    for rid in ("force-restart", "sign-out-and-in"):
+        assert retry in text(report, rid)[-1], rid

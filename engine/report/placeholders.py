@@ -187,17 +187,25 @@ def _device_phone(p: Placeholders) -> str:
     return say_in(p.lang, f"placeholder.phone.{role}")
 
 
-def _failing_phone(p: Placeholders) -> str:
+def _failing_role(p: Placeholders) -> str:
     # The phone where the failure shows: the one restoring when a restore failed or is
     # the goal, else the one backing up (the old one in a migration).
     goal = p.case.facts.goal
     if goal == "restore":
-        role = "restored"
-    elif goal == "migrate":
-        role = "new" if p.case.facts.symptoms.restore_failed is True else "old"
-    else:
-        role = "this"
-    return say_in(p.lang, f"placeholder.phone.{role}")
+        return "restored"
+    if goal == "migrate":
+        return "new" if p.case.facts.symptoms.restore_failed is True else "old"
+    return "this"
+
+
+def _failing_phone(p: Placeholders) -> str:
+    return say_in(p.lang, f"placeholder.phone.{_failing_role(p)}")
+
+
+def _try_again(p: Placeholders) -> str:
+    # What to retry on that phone: the restore where it restores, else the backup.
+    what = "restore" if _failing_role(p) in ("restored", "new") else "backup"
+    return say_in(p.lang, f"placeholder.try_again.{what}")
 
 
 def _device_update_step(p: Placeholders) -> str:
@@ -265,6 +273,7 @@ _PARAMS: dict[str, Param] = {
     "plan_price": _plan_price,
     "device_phone": _device_phone,
     "failing_phone": _failing_phone,
+    "try_again": _try_again,
     "plan_sharing": _plan_sharing,
     "back_up_step": _back_up_step,
     "device_update_step": _device_update_step,
