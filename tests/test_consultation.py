@@ -14,14 +14,6 @@ from backup_doctor.engine import Engine, InputError, diagnose
 
 MAX_QUESTIONS = 6
 
-# Known not to make the interview, and why (issue 14 asks for the reason, not a special case).
-NOT_YET = {
-    "restore-newer-ios": "the full file's findings include ios-outdated about the OLD phone of a restore "
-                         "ticket; the interview no longer screens a restore's old phone for updates (the "
-                         "restore already happened), so it ends without it. Whether a restore ticket should "
-                         "conclude ios-outdated at all is the rule change of issue 14 point 4.",
-}
-
 _START = ("schema_version", "today", "goal", "symptoms", "ticket")
 
 
@@ -41,10 +33,7 @@ def _put(facts: dict[str, Any], path: str, value: Any) -> None:
     facts[name] = copy.deepcopy(value)
 
 
-def test_an_interview_reaches_the_full_files_conclusions_in_six_questions(example_file: Path,
-                                                                          request: pytest.FixtureRequest) -> None:
-    if example_file.stem in NOT_YET:
-        request.applymarker(pytest.mark.xfail(reason=NOT_YET[example_file.stem], strict=True))
+def test_an_interview_reaches_the_full_files_conclusions_in_six_questions(example_file: Path) -> None:
     engine = Engine()
     full = json.loads(example_file.read_text(encoding="utf-8"))
     want = engine.diagnose(full)

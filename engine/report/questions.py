@@ -321,9 +321,18 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
         if field in wanted:
             # Looked up by the first fix's own steps: after the questions it does not answer.
             wanted[field] = (max(wanted[field][0], 1), *wanted[field][1:])
-    ranked = sorted(wanted, key=lambda f: (wanted[f], order[f]))
-    return [texts[field][could_change(wanted[field])] for field in ranked], \
-        not any(_unsettles(wanted[field], rank1) for field in ranked)
+    # Nothing concluded yet (no finding, no fix): the goal, then what went wrong (the
+    # symptoms, in the pack's order), are asked first, after a fired rule's own questions,
+    # and the report stays open while any question could still add a finding or a fix
+    # (docs/consultation.md).
+    empty = not findings and rank1 is None
+    first = {f for f in wanted if f == "goal" or f.startswith("symptoms.")} if empty else set()
+    ranked = sorted(wanted, key=lambda f: (wanted[f][0] >= 0, f not in first,
+                                           order[f] if f in first else (0, ""), wanted[f], order[f]))
+    settled = not any(_unsettles(wanted[field], rank1) for field in ranked)
+    if empty and any(wanted[field][1] < _CAVEAT for field in ranked):
+        settled = False
+    return [texts[field][could_change(wanted[field])] for field in ranked], settled
 
 
 def _fits(gate: tuple[tuple[PredicateFn, ...], tuple[PredicateFn, ...]], encoded: Mapping[str, Any],
