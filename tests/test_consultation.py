@@ -269,3 +269,13 @@ def test_on_two_phone_tickets_a_question_says_which_phone(goal: str, en: str, ja
     for lang, text in (("en", en), ("ja", ja)):
         model = next(q for q in diagnose(facts, lang=lang).questions if q.field == "device.model")
         assert model.ask.startswith(text)
+
+
+def test_on_mobile_data_whether_mobile_data_is_on_keeps_the_interview_open() -> None:
+    # Mobile data only and switched off is no connection at all: asked before settling.
+    stuck = _ticket(goal="backup", device={"model": "iPhone 15", "ios": "26.1", "update_available": False},
+                    network={"connection": "cellular", "cellular_backup_on": True}, symptoms={"backup_stuck": True})
+    report = diagnose(stuck)
+    assert "network.mobile_data_on" in {q.field for q in report.questions} and not report.settled
+    off = diagnose({**stuck, "network": {**stuck["network"], "mobile_data_on": False}})
+    assert "network-unstable" in {f.id for f in off.findings}
