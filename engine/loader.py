@@ -283,9 +283,10 @@ def _problem(err: Any) -> Problem:
         message = say("used_over_plan", **ctx)
     elif kind == "restored_phone_differs":
         path, accepted = f"target.{ctx['name']}", say("same_or_one")
-        pairs = [say("restored_phone_pair", name=name, target=_show(target), network=_show(network))
+        # Field names and JSON values only: the same words in both languages.
+        pairs = [f"target.{name} ({_show(target)}) / network.{name} ({_show(network)})"
                  for name, target, network in ctx["differ"]]
-        message = say("restored_phone_differs", pairs=Msg(", ".join(pairs), "、".join(p.ja for p in pairs)))
+        message = say("restored_phone_differs", pairs=Msg(", ".join(pairs), "、".join(pairs)))
     elif kind == "after_today":
         path, accepted = "backup.last_success", say("on_or_before", limit=ctx["limit"])
         message = say("after_today" if ctx["given"] else "after_system_today", date=ctx["date"], today=ctx["today"])

@@ -89,11 +89,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_a_version": ("{value} is not a version", "{value} はバージョンではありません"),
     "used_over_plan": ("used_gb ({used}) is larger than plan_gb ({plan}); at most plan_gb + {margin} is accepted",
                        "used_gb ({used}) が plan_gb ({plan}) より大きくなっています。plan_gb + {margin} までです"),
-    "restored_phone_differs": ("{pairs} differ: on a restore ticket both sections describe the iPhone being "
-                               "restored", "{pairs}が食い違っています。復元（restore）のチケットでは、どちらも復元する "
-                               "iPhone のことです"),
-    "restored_phone_pair": ("target.{name} ({target}) and network.{name} ({network})",
-                            "target.{name}（{target}）と network.{name}（{network}）"),
+    "restored_phone_differs": ("{pairs} differ: on a restore ticket both sections describe the iPhone being restored",
+                               "{pairs} が食い違っています。復元（restore）のチケットでは、どちらも復元する iPhone のことです"),
     "same_or_one": ("the same value in both, or only one of them", "両方に同じ値を書くか、片方だけを書く"),
     "after_today": ("{date} is after today ({today}): a backup cannot have succeeded in the future",
                     "{date} は今日 ({today}) より後の日付です。未来に成功したバックアップはありえません"),
@@ -101,8 +98,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "to diagnose as of another day)",
                            "{date} は今日 ({today}、システムの日付) より後の日付です。別の日付で診断するには"
                            "ファクトファイルに today を書いてください"),
-    # The default region (Engine(region=...) or BACKUP_DOCTOR_REGION).
-    "bad_region_setting": ("the default region is not one this tool has prices for",
+    "bad_region_setting": ("the default region is not one this tool has prices for",  # Engine(region=) or env
                            "既定の地域 (region) が、料金を用意していない地域になっています"),
     "not_a_region": ("{value!r} is not a region", "{value!r} は地域として使えません"),
     # declined= of a consultation (SPEC §4).
@@ -165,8 +161,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "{id} は{kind}の id で、ルールではありません。これを出すルール: {makers}"),
     "unknown_rule": ("no rule has the id {id}{hint} (`backup-doctor rules list` shows them)",
                      "id が {id} のルールはありません{hint} (一覧は `backup-doctor rules list`)"),
-    "finding": ("finding", "所見"),
-    "recommendation": ("recommendation", "対処"),
+    "finding": ("finding", "所見"), "recommendation": ("recommendation", "対処"),
     "caveat": ("caveat", "注意"),
     "none": ("none", "なし"),
     # Around the messages.
@@ -224,11 +219,40 @@ TEXTS: dict[str, tuple[str, str]] = {
                                        "先にこの診断の容量の対処で iCloud に空きを作ってから（いまはこのバックアップが"
                                        "入りません）、「設定」→ 名前 →「iCloud」→「iCloudバックアップ」で"
                                        "「今すぐバックアップを作成」をタップし"),
-    "placeholder.backup_ios_inferred": ("{ios} (the old iPhone's)", "{ios}（古い iPhone の iOS）"),
+    # ja first: no brackets inside the brackets the texts put around a version.
+    "placeholder.backup_ios_inferred": ("{ios} (the old iPhone's)", "古い iPhone の {ios}"),
     "placeholder.phone.old": ("the old iPhone", "古い iPhone"),
     "placeholder.phone.this": ("this iPhone", "この iPhone"),
     "placeholder.phone.new": ("the new iPhone", "新しい iPhone"),
     "placeholder.phone.restored": ("the iPhone being restored", "復元する iPhone"),
+    # {device_update_step}: the old iPhone's iOS before Prepare for New iPhone (placeholders.py).
+    "placeholder.update_step.fix_first": (
+        "First update {phone} with the fix “Update iOS” above: Prepare for New iPhone needs the newest "
+        "iOS the iPhone can run.",
+        "{phone} を先にアップデートします（この診断の「iOS をアップデートする」の対処）。「新しいiPhoneの準備」には、"
+        "その iPhone で使える最新の iOS が必要です。"),
+    "placeholder.update_step.target_first": (
+        "Do not start with {phone}: the backup's iOS is already newer than the new iPhone's, so update the new "
+        "iPhone first (“Update the receiving iPhone before restoring”). Prepare for New iPhone also needs "
+        "the newest iOS on {phone}: install an update it offers only after that, and before restoring check that "
+        "the new iPhone runs the same iOS or a newer one.",
+        "{phone} から始めないでください。バックアップの iOS がすでに新しい iPhone より新しいため、先に新しい iPhone を"
+        "アップデートします（「復元の前に、受け取る iPhone をアップデートする」）。「新しいiPhoneの準備」には {phone} "
+        "の最新の iOS も必要です。{phone} に表示されるアップデートはそのあとでインストールし、復元の前に、新しい "
+        "iPhone の iOS が同じか新しいことを確認します。"),
+    "placeholder.update_step.target_first_only": (
+        "Do not start with {phone}: the backup's iOS is already newer than the new iPhone's, so update the new "
+        "iPhone first (“Update the receiving iPhone before restoring”). No update of {phone} is needed.",
+        "{phone} から始めないでください。バックアップの iOS がすでに新しい iPhone より新しいため、先に新しい iPhone を"
+        "アップデートします（「復元の前に、受け取る iPhone をアップデートする」）。{phone} のアップデートは不要です。"),
+    "placeholder.update_step.check": (
+        "On {phone}, open Settings › General › Software Update and install any update it offers: "
+        "Prepare for New iPhone needs the newest iOS the iPhone can run (iOS 15 or later).",
+        "{phone} で「設定」→「一般」→「ソフトウェア・アップデート」を開き、アップデートが表示されたらインストールします。"
+        "「新しいiPhoneの準備」には、その iPhone で使える最新の iOS（iOS 15 以降）が必要です。"),
+    # {try_again}: the Japanese is followed by します in the texts (polite form stays in the pack).
+    "placeholder.try_again.backup": ("try the backup again", "もう一度バックアップ"),
+    "placeholder.try_again.restore": ("try the restore again", "もう一度復元"),
     "placeholder.plan_sharing.free": ("The free tier (5 GB)", "無料プラン（5 GB）"),
     "placeholder.plan_sharing.unknown": ("The iCloud storage", "iCloud のストレージ"),
     "placeholder.plan_sharing.paid": ("The {plan} plan", "{plan} のプラン"),
@@ -237,10 +261,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "op.is_not": ("{p} is not {v}", "{p} が {v} ではない"),
     "op.in": ("{p} is one of {v}", "{p} が {v} のいずれか"),
     "op.not_in": ("{p} is none of {v}", "{p} が {v} のいずれでもない"),
-    "op.lt": ("{p} < {v}", "{p} < {v}"),
-    "op.le": ("{p} ≤ {v}", "{p} ≤ {v}"),
-    "op.gt": ("{p} > {v}", "{p} > {v}"),
-    "op.ge": ("{p} ≥ {v}", "{p} ≥ {v}"),
+    "op.lt": ("{p} < {v}", "{p} < {v}"), "op.le": ("{p} ≤ {v}", "{p} ≤ {v}"),
+    "op.gt": ("{p} > {v}", "{p} > {v}"), "op.ge": ("{p} ≥ {v}", "{p} ≥ {v}"),
     "op.known": ("{p} is known", "{p} が分かっている"),
     "op.unknown": ("{p} is unknown", "{p} が不明"),
     "condition.finding": ("finding {v} was reached", "所見 {v} が出ている"),

@@ -153,3 +153,16 @@ def test_the_note_html_is_the_brief_with_every_text_escaped(tmp_path: Path) -> N
                                                                                  "strong", "p"}
     assert "<h3>What to do, in this order</h3>\n<ol><li><strong>" in html
     assert note["text"].startswith("backup-doctor brief (Ticket X\\x1b")
+
+
+def test_the_brief_shows_the_caveats_about_this_customers_apps_before_the_general_ones(runner: CliRunner,
+                                                                                     tmp_path: Path) -> None:
+    # Face ID and "a restore takes hours" are told to everybody; the customer's LINE and
+    # Apple Watch are what the clerk must not forget to say.
+    path = _write(tmp_path, {"schema_version": 1, "goal": "migrate", "uses": ["line", "apple_watch"]})
+    report = diagnose(json.loads(Path(path).read_text(encoding="utf-8")))
+    ids = [c.id for c in report.caveats]
+    assert ids[:2] == ["messaging-apps-need-own-transfer", "apple-watch-unpair-first"]
+    assert ids.index("face-id-touch-id-not-included") > 1
+    brief = _run(runner, "--brief", "--lang", "en", path)
+    assert "- LINE and similar messaging apps" in brief and "- Unpair the Apple Watch" in brief

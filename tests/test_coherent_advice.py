@@ -136,6 +136,10 @@ def test_a_migration_takes_the_backup_ios_from_the_old_phone(engine: Engine) -> 
     assert "restore-version-mismatch" in [f.id for f in report.findings]
     assert "backup.last_backup_ios" not in [q.field for q in report.questions]
     assert "iOS 26.3 (the old iPhone's)" in finding(report, "restore-version-mismatch")
+    # In Japanese without brackets inside brackets: 「…iOS（古い iPhone の iOS 26.3）より古い」.
+    ja = run(engine, {"goal": "migrate", "device": {"model": "iPhone 15", "ios": "26.3"},
+                      "target": {"model": "iPhone 17", "ios": "26.1"}}, "ja")
+    assert "バックアップを作った iOS（古い iPhone の iOS 26.3）より古いです" in finding(ja, "restore-version-mismatch")
     # A restore's backup may be any old one: there the phone's iOS says nothing.
     restore = run(engine, {"goal": "restore", "device": {"ios": "26.3"}, "target": {"ios": "26.1"},
                            "symptoms": {"restore_failed": True}})
@@ -158,7 +162,8 @@ def test_what_the_first_fix_looks_up_does_not_keep_the_interview_open(engine: En
     report = run(engine, stuck)
     assert not report.settled  # the kind of Wi-Fi and its bars: the first fix does not find those out
     assert [q.field for q in report.questions[:2]] == ["network.wifi_kind", "network.signal_bars"]
-    report = run(engine, {**stuck, "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3}})
+    report = run(engine, {**stuck, "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3,
+                                               "vpn_or_proxy": False}})
     assert report.recommendations[0].id == "check-icloud-space-first"
     # The figures on the iCloud storage screen stay worth asking, last, but the clerk's
     # next step is the fix that reads them off: the interview may stop.
@@ -242,22 +247,28 @@ _MIGRATION_RESTORE_FAILED = {
     "network": {"connection": "wifi", "wifi_kind": "home", "signal_bars": 3}, "symptoms": {"restore_failed": True}}
 
 
-@pytest.mark.parametrize(("facts", "phone", "asked"), [
-    (_RESTORE_FAILED, "the iPhone being restored",
-     {"backup.last_backup_ios", "target.ios", "network.connection", "target.capacity_gb", "device.storage_used_gb"}),
-    ({**_RESTORE_FAILED, "symptoms": {"messages": ["復元を完了できませんでした"]}}, "the iPhone being restored",
-     {"backup.last_backup_ios", "target.ios", "network.connection"}),
-    (_MIGRATION_RESTORE_FAILED, "the new iPhone", {"target.connection", "device.storage_used_gb"}),
-])
-def test_a_failed_restore_with_its_causes_unknown_is_checked_first_not_an_internal_error(
-        engine: Engine, facts: dict[str, Any], phone: str, asked: set[str]) -> None:
+@pytest.mark.parametrize("facts", [_RESTORE_FAILED, {**_RESTORE_FAILED, "symptoms": {"messages": ["復元を完了できませんでした"]}}])
+def test_a_failed_restore_with_nothing_known_compares_the_versions_first_and_asks_the_rest(
+        engine: Engine, facts: dict[str, Any]) -> None:
     report = run(engine, facts)
     assert "system-error" not in [f.id for f in report.findings]
+    assert [r.id for r in report.recommendations][:1] == ["check-ios-versions-first"]
+    # The versions first (the blocking cause), then the restored iPhone's Wi-Fi and space:
+    # unknown, they are not fine either, and keep the report open.
+    fields = [q.field for q in report.questions]
+    assert fields[:2] == ["backup.last_backup_ios", "target.ios"]
+    assert {"network.connection", "target.capacity_gb", "device.storage_used_gb"} <= set(fields[:5])
+    assert not report.settled
+
+
+def test_a_failed_restore_with_the_versions_fine_checks_the_new_iphones_wifi_and_space_first(engine: Engine) -> None:
+    report = run(engine, _MIGRATION_RESTORE_FAILED)
+    assert "system-error" not in [f.id for f in report.findings]
     assert [r.id for r in report.recommendations][:3] == ["check-restore-first", "force-restart", "sign-out-and-in"]
-    assert phone in rec(report, "check-restore-first").splitlines()[0]
-    # The unknowns are asked, and keep the report open until answered or declined.
-    assert asked <= {q.field for q in report.questions} and not report.settled
-    assert run(engine, facts, "ja").recommendations[0].title.startswith("まず、")
+    assert "the new iPhone" in rec(report, "check-restore-first").splitlines()[0]
+    assert {"target.connection", "device.storage_used_gb"} <= {q.field for q in report.questions}
+    assert not report.settled
+    assert run(engine, _MIGRATION_RESTORE_FAILED, "ja").recommendations[0].title.startswith("まず、新しい iPhone の")
 
 
 def test_a_failed_restore_is_an_internal_error_once_its_causes_are_known_fine(engine: Engine) -> None:
@@ -270,7 +281,7 @@ def test_a_failed_restore_is_an_internal_error_once_its_causes_are_known_fine(en
     declined = engine.diagnose({"schema_version": 1, "today": "2026-11-25", **_RESTORE_FAILED},  # type: ignore[arg-type]
                                declined=["backup.last_backup_ios", "target.ios", "network.connection",
                                          "target.capacity_gb", "device.storage_used_gb"])
-    assert declined.recommendations[0].id == "check-restore-first" and declined.settled
+    assert declined.recommendations[0].id == "check-ios-versions-first" and declined.settled
 
 
 def test_the_new_phones_connection_is_said_under_target(engine: Engine) -> None:

@@ -14,14 +14,6 @@ from backup_doctor.engine import Engine, InputError, diagnose
 
 MAX_QUESTIONS = 6
 
-# Known not to make the interview, and why (issue 14 asks for the reason, not a special case).
-NOT_YET = {
-    "restore-newer-ios": "the full file's findings include ios-outdated about the OLD phone of a restore "
-                         "ticket; the interview no longer screens a restore's old phone for updates (the "
-                         "restore already happened), so it ends without it. Whether a restore ticket should "
-                         "conclude ios-outdated at all is the rule change of issue 14 point 4.",
-}
-
 _START = ("schema_version", "today", "goal", "symptoms", "ticket")
 
 
@@ -41,10 +33,7 @@ def _put(facts: dict[str, Any], path: str, value: Any) -> None:
     facts[name] = copy.deepcopy(value)
 
 
-def test_an_interview_reaches_the_full_files_conclusions_in_six_questions(example_file: Path,
-                                                                          request: pytest.FixtureRequest) -> None:
-    if example_file.stem in NOT_YET:
-        request.applymarker(pytest.mark.xfail(reason=NOT_YET[example_file.stem], strict=True))
+def test_an_interview_reaches_the_full_files_conclusions_in_six_questions(example_file: Path) -> None:
     engine = Engine()
     full = json.loads(example_file.read_text(encoding="utf-8"))
     want = engine.diagnose(full)
@@ -233,3 +222,60 @@ recommendations:
         Engine([folder])
     assert "recommendation look-at-the-router: checks unknown fact path 'network.wifi_knd'" in str(caught.value)
     assert "did you mean 'network.wifi_kind'" in str(caught.value)
+
+
+def test_the_kind_of_wifi_says_the_phone_is_on_wifi() -> None:
+    # Asking "Wi-Fi or mobile data?" after the clerk typed the kind of Wi-Fi would be
+    # asking what was just said; and the rules about public Wi-Fi apply at once.
+    report = diagnose(_ticket(goal="backup", symptoms={"backup_stuck": True},
+                              network={"wifi_kind": "public", "signal_bars": 1}))
+    assert "network.connection" not in {q.field for q in report.questions}
+    assert "network-unstable" in {f.id for f in report.findings}
+
+
+def test_on_mobile_data_the_cellular_backup_switch_is_asked_and_keeps_the_interview_open() -> None:
+    stuck = _ticket(goal="backup", device={"model": "iPhone 12", "ios": "26.1", "update_available": False},
+                    network={"connection": "cellular"}, symptoms={"backup_stuck": True})
+    report = diagnose(stuck)
+    assert report.questions[0].field == "network.cellular_backup_on"
+    assert not report.settled
+    answered = diagnose({**stuck, "network": {"connection": "cellular", "cellular_backup_on": False}})
+    assert "turn-on-cellular-backup" in {r.id for r in answered.recommendations}
+    # A restore makes no backup: its phone on mobile data is not asked about backing up over it.
+    restore = diagnose(_ticket(goal="restore", network={"connection": "cellular"}, symptoms={"apps_waiting_hours": 5}))
+    assert "network.cellular_backup_on" not in {q.field for q in restore.questions}
+
+
+def test_a_backup_stuck_on_a_good_wifi_asks_about_a_vpn_before_settling() -> None:
+    facts = _ticket(goal="backup", device={"model": "iPhone 14", "ios": "26.1", "update_available": False},
+                    account={"signed_in": True, "plan_gb": 50, "used_gb": 10, "icloud_backup_on": True},
+                    backup={"estimated_size_gb": 5}, network={"wifi_kind": "home", "signal_bars": 3},
+                    symptoms={"backup_stuck": True})
+    report = diagnose(facts)
+    assert report.questions[0].field == "network.vpn_or_proxy" and not report.settled
+    vpn = diagnose({**facts, "network": {**facts["network"], "vpn_or_proxy": True}})
+    assert vpn.recommendations[0].id == "turn-off-vpn-or-proxy"
+
+
+@pytest.mark.parametrize(("goal", "en", "ja"), [
+    ("backup", "Which iPhone model is it", "iPhone の機種は何ですか"),
+    ("migrate", "Which model is the old iPhone", "古い iPhone の機種は何ですか"),
+    ("restore", "Which model is the iPhone the backup came from", "バックアップを作った iPhone の機種は何ですか"),
+])
+def test_on_two_phone_tickets_a_question_says_which_phone(goal: str, en: str, ja: str) -> None:
+    # On a migration `device` is the old iPhone; on a restore, the one the backup came
+    # from: "Which iPhone model is it?" would be read as the phone on the counter.
+    facts = _ticket(goal=goal, symptoms={"backup_stuck": True} if goal != "restore" else {"restore_failed": True})
+    for lang, text in (("en", en), ("ja", ja)):
+        model = next(q for q in diagnose(facts, lang=lang).questions if q.field == "device.model")
+        assert model.ask.startswith(text)
+
+
+def test_on_mobile_data_whether_mobile_data_is_on_keeps_the_interview_open() -> None:
+    # Mobile data only and switched off is no connection at all: asked before settling.
+    stuck = _ticket(goal="backup", device={"model": "iPhone 15", "ios": "26.1", "update_available": False},
+                    network={"connection": "cellular", "cellular_backup_on": True}, symptoms={"backup_stuck": True})
+    report = diagnose(stuck)
+    assert "network.mobile_data_on" in {q.field for q in report.questions} and not report.settled
+    off = diagnose({**stuck, "network": {**stuck["network"], "mobile_data_on": False}})
+    assert "network-unstable" in {f.id for f in off.findings}

@@ -85,9 +85,9 @@ _TWO_ANSWERS = {"goal": "restore", "target": {"connection": "wifi"}, "network": 
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("en", ['target.connection ("wifi") and network.connection ("none") differ', "iPhone being restored",
+    ("en", ['target.connection ("wifi") / network.connection ("none") differ', "iPhone being restored",
             "accepted: the same value in both, or only one of them"]),
-    ("ja", ['target.connection（"wifi"）と network.connection（"none"）が食い違っています', "復元する iPhone",
+    ("ja", ['target.connection ("wifi") / network.connection ("none") が食い違っています', "復元する iPhone",
             "両方に同じ値を書くか、片方だけを書く"]),
 ])
 def test_a_restore_saying_two_things_about_the_restored_phone_is_refused(runner: CliRunner, tmp_path: Path,
@@ -104,7 +104,7 @@ def test_every_differing_field_of_the_restored_phone_is_named() -> None:
                      "network": {"connection": "none", "sim_inserted": True}})
     text = caught.value.problems[0].render("en")
     assert "target.connection" in text and "network.connection" in text
-    assert "target.sim_inserted (false) and network.sim_inserted (true)" in text
+    assert "target.sim_inserted (false) / network.sim_inserted (true)" in text
 
 
 def test_the_restored_phone_said_once_or_twice_alike_reads_the_same() -> None:

@@ -74,11 +74,18 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-fix-buy-storage", SHORT, merge(SHORT, {"device": {"backup_restricted": True}})),
     ("R-target-too-small", {"goal": "migrate", "device": {"storage_used_gb": 64.5}, "target": {"capacity_gb": 64}},
      {"goal": "migrate", "device": {"storage_used_gb": 64}, "target": {"capacity_gb": 64}}),
-    ("R-ios-update-offered", {"device": {"update_available": True}}, {"device": {"update_available": False}}),
+    ("R-ios-update-offered", {"goal": "backup", "device": {"update_available": True}},
+     {"goal": "backup", "device": {"update_available": False}}),
+    # a restore's `device` is the phone the backup came from: its update changes nothing
+    ("R-ios-update-offered", {"goal": "migrate", "device": {"update_available": True}},
+     {"goal": "restore", "device": {"update_available": True}}),
     # iPhone 7: its last iOS is 15
-    ("R-ios-below-model-max", {"device": {"model": "iPhone 7", "ios": "14.8"}},
-     {"device": {"model": "iPhone 7", "ios": "15.8.3"}}),
-    ("R-fix-update-ios", {"device": {"model": "iPhone 12", "ios": "26.4"}}, {"device": {"model": "iPhone 12", "ios": "27.0"}}),
+    ("R-ios-below-model-max", {"goal": "backup", "device": {"model": "iPhone 7", "ios": "14.8"}},
+     {"goal": "backup", "device": {"model": "iPhone 7", "ios": "15.8.3"}}),
+    ("R-ios-below-model-max", {"goal": "migrate", "device": {"model": "iPhone 7", "ios": "14.8"}},
+     {"goal": "restore", "device": {"model": "iPhone 7", "ios": "14.8"}}),
+    ("R-fix-update-ios", {"goal": "backup", "device": {"model": "iPhone 12", "ios": "26.4"}},
+     {"goal": "backup", "device": {"model": "iPhone 12", "ios": "27.0"}}),
     ("R-network-hotspot-or-public", {"network": {"wifi_kind": "public"}}, {"network": {"wifi_kind": "home"}}),
     # the article: a stable Wi-Fi shows three bars
     ("R-network-weak-signal", {"network": {"signal_bars": 2}}, {"network": {"signal_bars": 3}}),
@@ -88,6 +95,8 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-network-cellular-not-possible", {"network": {"connection": "cellular"}, "device": {"model": "iPhone 11"}},
      {"network": {"connection": "cellular"}, "device": {"model": "iPhone 12", "ios": "15.0"}}),
     ("R-network-none", {"network": {"connection": "none"}}, {"network": {"connection": "wifi"}}),
+    ("R-network-cellular-data-off", {"network": {"connection": "cellular", "mobile_data_on": False}},
+     {"network": {"connection": "cellular", "mobile_data_on": True}}),
     ("R-network-restore-needs-wifi", {"goal": "restore", "network": {"connection": "cellular"}},
      {"goal": "backup", "network": {"connection": "cellular"}}),
     ("R-network-vpn", {"network": {"vpn_or_proxy": True}}, {"network": {"vpn_or_proxy": False}}),
@@ -153,12 +162,19 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"goal": "migrate", "symptoms": {"apps_waiting_hours": 7}}),
     ("R-system-error-restore", {**RESTORE_FINE, "backup": {"last_backup_ios": "17.0"}},
      {**RESTORE_FINE, "backup": {"last_backup_ios": "17.1"}}),
-    # unknown is not fine: the restored iPhone's connection unknown -> check first instead
+    # unknown is not fine: a version not known is no internal error yet
+    ("R-system-error-restore", RESTORE_FINE, {**RESTORE_FINE, "target": {"capacity_gb": 128}}),
+    # nor the restored iPhone's connection: check it first instead
     ("R-system-error-restore", RESTORE_FINE, {**RESTORE_FINE, "network": {}}),
     ("R-check-restore-first", {**RESTORE_FINE, "network": {}}, RESTORE_FINE),
     ("R-system-error-restore-migrate",
      {**RESTORE_FINE, "goal": "migrate", "network": {}, "target": {**RESTORE_FINE["target"], "connection": "wifi"}},
      {**RESTORE_FINE, "goal": "migrate", "target": {**RESTORE_FINE["target"], "connection": "cellular"}}),
+    ("R-check-versions-first", {"goal": "restore", "symptoms": {"restore_failed": True}, "target": {"ios": "17.0"}},
+     {"goal": "restore", "symptoms": {"restore_failed": True}, "backup": {"last_backup_ios": "17.0"},
+      "target": {"ios": "17.0"}}),
+    ("R-check-versions-first", {"goal": "migrate", "symptoms": {"restore_failed": True}},
+     {"goal": "migrate", "symptoms": {"restore_failed": True, "messages": ["restore-needs-newer-ios"]}}),
     ("R-fix-system-error", {"symptoms": {"messages": ["enable-backup-problem"]}},
      {"symptoms": {"messages": ["enable-backup-problem"]}, "account": {"signed_in": False}}),
     ("R-fix-restart-corrupt", {"symptoms": {"messages": ["backup-corrupt-or-incompatible"]}}, {"symptoms": {"messages": []}}),
@@ -436,9 +452,9 @@ def test_estimate_equal_to_free_space_fits(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(("lang", "region", "used", "size", "plan", "price"), [
-    ("ja", None, 4.2, 9.5, "50 GB", "¥150"),
+    ("ja", None, 4.2, 9.5, "50 GB", "¥180"),
     ("en", None, 4.2, 9.5, "50 GB", "$0.99"),
-    ("en", "JP", 40.0, 30.0, "200 GB", "¥450"),
+    ("en", "JP", 40.0, 30.0, "200 GB", "¥540"),
     ("ja", "US", 190.0, 60.0, "2 TB", "$9.99"),
 ])
 def test_smallest_plan_that_fits_and_its_price(engine: Engine, lang: str, region: str | None, used: float,

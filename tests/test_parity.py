@@ -20,7 +20,11 @@ def rb() -> RuleBase:
 
 
 def texts(rb: RuleBase) -> Iterator[tuple[str, str, str]]:
-    """(where, en, ja) for every text in the built-in pack."""
+    """(where, en, ja) for every text in the built-in pack.
+
+    A step that is one placeholder alone (``"{device_update_step}"``) is not listed: its
+    sentences, in both languages, are the tool's own texts (engine/texts.py), checked
+    with those (tests/test_messages.py)."""
     for kind in ("findings", "recommendations", "caveats", "questions"):
         for key, d in getattr(rb, kind).items():
             for name in ("title", "detail", "text", "ask", "why"):
@@ -32,7 +36,8 @@ def texts(rb: RuleBase) -> Iterator[tuple[str, str, str]]:
                 groups = [*steps.cases.values(), steps.otherwise] if isinstance(steps, StepVariants) else [steps]
                 for g, group in enumerate(groups):
                     for i, (en, ja) in enumerate(zip(group.en, group.ja, strict=True)):
-                        yield f"{kind}.{key}.steps[{g}][{i}]", en, ja
+                        if not (en == ja and _PLACEHOLDER.fullmatch(en)):
+                            yield f"{kind}.{key}.steps[{g}][{i}]", en, ja
     for key, t in rb.principles.items():
         yield f"principles.{key}", t.en, t.ja
     for rule in rb.rules:

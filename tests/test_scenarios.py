@@ -51,7 +51,7 @@ def test_article_free_tier_full_on_a_migration(engine: Engine) -> None:
     assert order.index("reduce-backup-size") < order.index("buy-icloud-storage")
     assert order.index("buy-icloud-storage") < order.index("use-computer-backup") < order.index("use-quick-start")
     buy = report.recommendations[order.index("buy-icloud-storage")]
-    assert "50 GB" in buy.title and "¥150" in buy.title
+    assert "50 GB" in buy.title and "¥180" in buy.title
     assert report.estimates.backup_size_source == "estimated"
     assert "推定" in report.findings[[f.id for f in report.findings].index("icloud-storage-insufficient")].detail
 

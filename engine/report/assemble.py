@@ -78,14 +78,18 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
              *, explain: bool = False, tracer: Tracer | None = None, declined: Collection[str] = (),
              region: str | None = None) -> Report:
     found = _conclude(plans.assembly, firings)
-    fill = Placeholders(rb, case, lang, region=region).fill
+    concluded = {cid for kind in found.values() for cid in kind}
+    fill = Placeholders(rb, case, lang, region=region, concluded=concluded).fill
     fdefs, rdefs, cdefs = rb.findings, rb.recommendations, rb.caveats
 
     forder, rorder, corder = plans.assembly.sort_keys
     findings = sorted(found["finding"].items(), key=lambda kv: forder[kv[0]])
     recs = sorted(found["recommendation"].items(),
                   key=lambda kv: (TIER_ORDER[kv[1].tier or rdefs[kv[0]].tier], rorder[kv[0]]))
-    cavs = sorted(found["caveat"].items(), key=lambda kv: corder[kv[0]])
+    # What concerns this customer first (their apps, their settings, their backup's
+    # age), then what every ticket of the goal is told; each group by its order.
+    specific = plans.assembly.specific
+    cavs = sorted(found["caveat"].items(), key=lambda kv: (specific.isdisjoint(kv[1].because), corder[kv[0]]))
 
     fired = {compiled.id for compiled in firings}
     trace = _trace(rb, case, firings, lang) if (explain or tracer is not None) else []
@@ -98,7 +102,6 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
     if recs:
         rid, first = recs[0]
         rank1, checked = (TIER_ORDER[first.tier or rdefs[rid].tier], rdefs[rid].order), rdefs[rid].checks
-    concluded = {cid for kind in found.values() for cid in kind}
     asked, settled = questions(plans.questions, case, fired, found["finding"], lang, declined, rank1, concluded,
                                checked)
     facts = case.facts
@@ -114,7 +117,8 @@ def assemble(rb: RuleBase, plans: Plans, case: Case, firings: Sequence[CompiledR
         ],
         "recommendations": [
             {"id": rid, "rank": i, "tier": c.tier or d.tier, "title": fill(d.title.get(lang)),
-             "steps": [fill(s) for s in _steps(d.steps, case, lang)], "because": list(c.because),
+             # A step whose placeholder has nothing to say for this case fills to "" and is left out.
+             "steps": [t for s in _steps(d.steps, case, lang) if (t := fill(s))], "because": list(c.because),
              "evidence": _evidence(case, c.paths)}
             for i, (rid, c) in enumerate(recs, 1) for d in [rdefs[rid]]
         ],

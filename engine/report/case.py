@@ -120,14 +120,21 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
     if backup_ios is not None:
         v["backup.last_backup_ios_major"] = backup_ios.major
 
+    net = facts.network
+    if net.connection is None and (net.wifi_kind is not None or net.signal_bars is not None):
+        # The kind of Wi-Fi and its bars are known only of a phone on Wi-Fi: asking how
+        # it is connected would be asking what the clerk just said (issue 14).
+        v["network.connection"] = "wifi"
+
     if facts.goal == "restore":
         # In a restore ticket `network` has always described the phone being restored,
         # which is the target: each side's answer stands for the other's when that one is
-        # not given (the fact model refuses the two when they differ).
+        # not given (the fact model refuses the two when they differ). Read from the case,
+        # not the file: a kind of Wi-Fi already says the phone is on Wi-Fi (above).
         for name in RESTORED_PHONE_FIELDS:
             for given, other in (("network", "target"), ("target", "network")):
-                value = getattr(getattr(facts, given), name)
-                if value is not None and getattr(getattr(facts, other), name) is None:
+                value = v.get(f"{given}.{name}")
+                if value is not None and f"{other}.{name}" not in v:
                     v[f"{other}.{name}"] = value
 
     acc = facts.account

@@ -47,9 +47,12 @@ class Placeholders(dict[str, str]):
     """
 
     def __init__(self, rb: RuleBase, case: Case, lang: str, *, unknown: Callable[[str], str] | None = None,
-                 region: str | None = None) -> None:
+                 region: str | None = None, concluded: Collection[str] = ()) -> None:
         super().__init__()
         self.rb, self.case, self.lang, self.ja, self.region = rb, case, lang, lang == "ja", region
+        self.concluded = concluded
+        """The ids of the report's findings, fixes and caveats (empty outside a report):
+        a step can then say what another fix of the same report does first."""
         word = say_in(lang, "placeholder.unknown")
         self._unknown = unknown or (lambda name: word)
 
@@ -197,19 +200,44 @@ def _device_phone(p: Placeholders) -> str:
     return say_in(p.lang, f"placeholder.phone.{role}")
 
 
-def _failing_phone(p: Placeholders) -> str:
+def _failing_role(p: Placeholders) -> str:
     # The phone where the failure shows: the one restoring when a restore failed or is
     # the goal, else the one backing up (the old one in a migration).
     # A pasted "the restore could not be completed" counts as a failed restore (case.py).
     goal = p.case.facts.goal
-    side = failing_side(goal, p.known.get("symptoms.restore_failed"))
     if goal == "restore":
-        role = "restored"
-    elif goal == "migrate":
-        role = "new" if side == "target" else "old"
+        return "restored"
+    if goal == "migrate":
+        return "new" if failing_side(goal, p.known.get("symptoms.restore_failed")) == "target" else "old"
+    return "this"
+
+
+def _failing_phone(p: Placeholders) -> str:
+    return say_in(p.lang, f"placeholder.phone.{_failing_role(p)}")
+
+
+def _try_again(p: Placeholders) -> str:
+    # What to retry on that phone: the restore where it restores, else the backup.
+    what = "restore" if _failing_role(p) in ("restored", "new") else "backup"
+    return say_in(p.lang, f"placeholder.try_again.{what}")
+
+
+def _device_update_step(p: Placeholders) -> str:
+    # The step that brings the phone in `device` to its newest iOS before Prepare for New
+    # iPhone (which needs it), said as the rest of the report allows: point to the report's
+    # own update fix rather than repeat it; while the backup is already newer than the
+    # receiving iPhone, that one is updated first; nothing when the phone says it has no
+    # update (an empty step is left out of the report).
+    update = p.case.facts.device.update_available
+    if "update-ios" in p.concluded:
+        key = "fix_first"
+    elif "restore-version-mismatch" in p.concluded:
+        key = "target_first" if update is not False else "target_first_only"
+    elif update is False:
+        return ""
     else:
-        role = "this"
-    return say_in(p.lang, f"placeholder.phone.{role}")
+        key = "check"
+    return say_in(p.lang, f"placeholder.update_step.{key}", phone=_device_phone(p))
 
 
 def _plan_sharing(p: Placeholders) -> str:
@@ -262,8 +290,10 @@ _PARAMS: dict[str, Param] = {
     "plan_price": _plan_price,
     "device_phone": _device_phone,
     "failing_phone": _failing_phone,
+    "try_again": _try_again,
     "plan_sharing": _plan_sharing,
     "back_up_step": _back_up_step,
+    "device_update_step": _device_update_step,
 }
 """How each placeholder is computed; ``None`` means its facts are unknown."""
 

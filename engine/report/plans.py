@@ -15,6 +15,7 @@ from .questions import QuestionPlan, build_question_plan
 
 if TYPE_CHECKING:
     from ..rulebase.load import RuleBase
+    from ..rulebase.packfile import Condition
 
 SortKeys = dict[str, tuple[Any, ...]]
 
@@ -43,6 +44,9 @@ class AssemblyPlan:
     knowledge_info: dict[str, Any]
     """The report's ``knowledge``, as data: each report's validation makes its own
     :class:`KnowledgeInfo` (one shared instance would share its ``prices_as_of`` dict)."""
+    specific: frozenset[str]
+    """Ids of the rules that say something about this customer beyond the goal (see
+    :func:`_specific`): their caveats come before the ones every such ticket gets."""
 
 
 @dataclass(frozen=True)
@@ -62,5 +66,18 @@ def build_plans(rb: RuleBase) -> Plans:
                    {rid: (d.order, rid) for rid, d in rb.recommendations.items()},
                    {cid: (d.order, cid) for cid, d in rb.caveats.items()}),
         knowledge_info={"as_of": kn.as_of, "prices_as_of": {k: r.as_of for k, r in kn.regions.items()}},
+        specific=frozenset(c.id for c in rb.rules if any(_specific(w) for w in c.rule.when)),
     )
     return Plans(assembly, build_question_plan(rb))
+
+
+def _specific(cond: Condition) -> bool:
+    """Whether a condition holding says something of this customer: a fact they gave
+    (what they use, a setting, a date) or a finding. Not the goal, which every ticket
+    has, nor a fact being unknown or a finding absent, which hold for a ticket that says
+    nothing at all."""
+    if cond.any is not None:
+        return any(_specific(sub) for sub in cond.any)
+    if cond.fact is not None:
+        return cond.fact != "goal" and cond.known is not False
+    return cond.finding is not None

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
-from ..rulebase.packfile import SEVERITY_ORDER, TIER_ORDER
+from ..rulebase.packfile import SEVERITY_ORDER, TIER_ORDER, Goal
 from .answers import answers
 from .model import CouldChange, Lang, Question
 
@@ -83,10 +83,10 @@ class QuestionPlan:
     as predicates."""
     order: dict[str, tuple[int, str]]
     """Per question field: its sort key after the weight (the question's order, the field)."""
-    texts: dict[str, dict[str, dict[CouldChange, Question]]]
-    """Per language, per question field, per ``could_change``: the question. Its text and
-    answer depend only on its field and the language, and reports are frozen, so one
-    instance serves every diagnosis."""
+    texts: dict[str, dict[str | None, dict[str, dict[CouldChange, Question]]]]
+    """Per language, per goal (None: none given), per question field, per
+    ``could_change``: the question. Its text and answer depend only on those, and
+    reports are frozen, so one instance serves every diagnosis."""
 
 
 def build_question_plan(rb: RuleBase) -> QuestionPlan:
@@ -127,14 +127,18 @@ def build_question_plan(rb: RuleBase) -> QuestionPlan:
                   tuple(predicate_of(c, rb.registry).test for c in q.in_play_when))
               for p, q in rb.questions.items() if q.when or q.in_play_when},
         order={p: (q.order, p) for p, q in rb.questions.items()},
-        texts={lang: _texts(rb, lang) for lang in ("en", "ja")},
+        texts={lang: {goal: _texts(rb, lang, goal) for goal in _GOALS} for lang in ("en", "ja")},
     )
 
 
-def _texts(rb: RuleBase, lang: Lang) -> dict[str, dict[CouldChange, Question]]:
+_GOALS: tuple[str | None, ...] = (None, *get_args(Goal))
+
+
+def _texts(rb: RuleBase, lang: Lang, goal: str | None) -> dict[str, dict[CouldChange, Question]]:
     shapes = answers(rb, lang)
-    return {path: {change: Question(field=path, ask=q.ask.get(lang), why=q.why.get(lang), answer=shapes[path],
-                                    could_change=change) for change in _CHANGES}
+    return {path: {change: Question(field=path, ask=q.ask_for.get(goal, q.ask).get(lang),  # type: ignore[call-overload]
+                                    why=q.why.get(lang), answer=shapes[path], could_change=change)
+                   for change in _CHANGES}
             for path, q in rb.questions.items() if path in shapes}
 
 
@@ -290,7 +294,7 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
     # Each unknown fact asks for the fact-file fields behind it that can still be told.
     # (What _askable_sources() gives, inlined: it runs for some 25 facts per report.)
     wanted: dict[str, tuple[int, int, int]] = {}
-    texts, values, asks, when = plan.texts[lang], case.values, plan.asks, plan.when
+    texts, values, asks, when = plan.texts[lang][goal], case.values, plan.asks, plan.when
     fits: dict[str, bool | None] = {}
     for path, weight in best.items():
         fields, ask_one = asks[path]
@@ -317,9 +321,18 @@ def questions(plan: QuestionPlan, case: Case, fired: Collection[str], findings: 
         if field in wanted:
             # Looked up by the first fix's own steps: after the questions it does not answer.
             wanted[field] = (max(wanted[field][0], 1), *wanted[field][1:])
-    ranked = sorted(wanted, key=lambda f: (wanted[f], order[f]))
-    return [texts[field][could_change(wanted[field])] for field in ranked], \
-        not any(_unsettles(wanted[field], rank1) for field in ranked)
+    # Nothing concluded yet (no finding, no fix): the goal, then what went wrong (the
+    # symptoms, in the pack's order), are asked first, after a fired rule's own questions,
+    # and the report stays open while any question could still add a finding or a fix
+    # (docs/consultation.md).
+    empty = not findings and rank1 is None
+    first = {f for f in wanted if f == "goal" or f.startswith("symptoms.")} if empty else set()
+    ranked = sorted(wanted, key=lambda f: (wanted[f][0] >= 0, f not in first,
+                                           order[f] if f in first else (0, ""), wanted[f], order[f]))
+    settled = not any(_unsettles(wanted[field], rank1) for field in ranked)
+    if empty and any(wanted[field][1] < _CAVEAT for field in ranked):
+        settled = False
+    return [texts[field][could_change(wanted[field])] for field in ranked], settled
 
 
 def _fits(gate: tuple[tuple[PredicateFn, ...], tuple[PredicateFn, ...]], encoded: Mapping[str, Any],

@@ -159,6 +159,9 @@ def _texts(definition: Any) -> Iterable[str]:
         if isinstance(text, Text):
             yield text.en
             yield text.ja
+    for text in getattr(definition, "ask_for", {}).values():
+        yield text.en
+        yield text.ja
     steps = getattr(definition, "steps", None)
     if steps is not None:
         groups = [steps] if not isinstance(steps, StepVariants) else [*steps.cases.values(), steps.otherwise]

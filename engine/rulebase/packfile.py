@@ -36,7 +36,8 @@ PLACEHOLDER_NAMES = frozenset({
     "target_capacity_gb", "apps_waiting_hours", "backup_size", "space_for_backup", "ios_ceiling",
     "shortfall_gb", "days_since_success", "device_ios", "target_ios", "backup_ios", "device_model",
     "target_model", "max_ios", "target_max_ios", "device_family", "plan_region", "plan_as_of", "plan_name",
-    "plan_price", "device_phone", "plan_sharing", "back_up_step", "failing_phone"
+    "plan_price", "device_phone", "plan_sharing", "back_up_step", "failing_phone", "device_update_step",
+    "try_again",
 })
 
 
@@ -116,6 +117,10 @@ class QuestionDef(_Strict):
     ask: Text
     why: Text
     order: int = 50
+    ask_for: dict[Goal, Text] = {}
+    """The question on tickets of a goal, where it must say which phone it is about (on
+    a migration ``device`` is the old iPhone; on a restore, the one the backup came
+    from): ``ask`` on the others."""
     choices: dict[str, Text] = {}
     """Labels of the field's accepted values (an enum field), for forms and chatbots."""
     screening: list[Goal] = []
