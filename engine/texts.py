@@ -251,6 +251,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # {try_again}: the Japanese is followed by します in the texts (polite form stays in the pack).
     "placeholder.try_again.backup": ("try the backup again", "もう一度バックアップ"),
     "placeholder.try_again.restore": ("try the restore again", "もう一度復元"),
+    "placeholder.transfer.backup": ("an iCloud backup", "iCloud バックアップ"),
+    "placeholder.transfer.restore": ("a restore from iCloud", "iCloud からの復元"),
     "placeholder.plan_sharing.free": ("The free tier (5 GB)", "無料プラン（5 GB）"),
     "placeholder.plan_sharing.unknown": ("The iCloud storage", "iCloud のストレージ"),
     "placeholder.plan_sharing.paid": ("The {plan} plan", "{plan} のプラン"),
