@@ -246,6 +246,7 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-caveat-messages-in-icloud", {"account": {"messages_in_icloud_on": True}}, {"account": {"messages_in_icloud_on": False}}),
     ("R-caveat-apple-watch", {"goal": "migrate", "uses": ["apple_watch"]}, {"goal": "migrate", "uses": ["line"]}),
     ("R-caveat-visual-voicemail", {"goal": "restore", "uses": ["voicemail"]}, {"goal": "restore", "uses": ["line"]}),
+    ("R-caveat-visual-voicemail-uses-unknown", {"goal": "migrate"}, {"goal": "migrate", "uses": []}),
     ("R-caveat-model-unknown", {"device": {"model": "iPhone 99"}}, {"device": {"model": "iPhone 12 mini"}}),
     ("R-caveat-target-model-unknown", {"target": {"model": "Galaxy S24"}}, {"target": {"model": "iPhone 16e"}}),
 ]

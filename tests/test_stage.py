@@ -126,3 +126,13 @@ def test_visual_voicemail_only_for_who_may_use_it(engine: Engine, uses: Any, sho
     if uses is not None:
         facts["uses"] = uses
     assert ("visual-voicemail-needs-sim" in {c.id for c in run(engine, facts).caveats}) is shown
+
+
+def test_the_stage_is_no_evidence_about_the_customer(engine: Engine) -> None:
+    # Caveats drawn from what the customer said come first; the stage, like the goal,
+    # holds for every ticket and does not move a general caveat up.
+    ids = [c.id for c in run(engine, {"goal": "migrate"}).caveats]
+    assert ids.index("face-id-touch-id-not-included") < ids.index("backup-deleted-after-180-days")
+    assert ids.index("face-id-touch-id-not-included") < ids.index("visual-voicemail-needs-sim")
+    told = [c.id for c in run(engine, {"goal": "migrate", "uses": ["voicemail"]}).caveats]
+    assert told[0] == "visual-voicemail-needs-sim"
