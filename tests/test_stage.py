@@ -35,7 +35,7 @@ AFTER = {"goal": "migrate", **PHONES, "symptoms": {"apps_waiting_hours": 7}, "us
 BEFORE = {"goal": "migrate", **PHONES, "uses": USES}
 BEFORE_SWITCH_CAVEATS = {"messaging-apps-need-own-transfer", "transit-card-transfer", "authenticator-codes",
                          "banking-app-reregister", "game-transfer-code", "apple-watch-unpair-first"}
-OLD_PHONE_QUESTIONS = {"device.update_available", "backup.last_success", "network.connection",
+OLD_PHONE_QUESTIONS = {"device.update_available", "backup.last_success", "network.connection", "account.signed_in",
                        "network.wifi_kind", "network.signal_bars", "backup.estimated_size_gb", "account.plan_gb",
                        "symptoms.backup_stuck", "account.icloud_backup_on"}
 
