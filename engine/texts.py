@@ -101,8 +101,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # declined= of a consultation (SPEC §4).
     "declined_problems": ("{count:,} field{plural} in declined that the fact file does not have",
                           "declined に、ファクトファイルにない項目が {count:,} 件あります"),
-    "not_declinable": ("is not a fact-file field, so it cannot be declined",
-                       "ファクトファイルの項目ではないため、declined に指定できません"),
+    "not_declinable": ("is not a fact-file field, so it cannot be declined", "ファクトファイルの項目ではないため、declined に指定できません"),
     # A kind of problem this tool has no words for yet (see unknown_detail).
     "invalid": ("{detail}", "正しくない値です ({detail})"),
     # What is accepted there.
@@ -205,8 +204,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "placeholder.unknown": ("unknown", "不明"),
     "placeholder.about": ("about {size} GB{estimated}", "約 {size} GB{estimated}"),
     "placeholder.estimated": (" (estimated)", "（推定）"),
-    "placeholder.newest_ios": ("the newest version Software Update offers",
-                               "「ソフトウェア・アップデート」に表示される最新のバージョン"),
+    "placeholder.newest_ios": ("the newest version Software Update offers", "「ソフトウェア・アップデート」に表示される最新のバージョン"),
     "placeholder.region.JP": ("Japan", "日本"),
     "placeholder.region.US": ("the US", "米国"),
     "placeholder.back_up.now": ("open Settings › [your name] › iCloud › iCloud Backup and tap Back Up Now",

@@ -89,10 +89,16 @@ def _last_steps(report: Report) -> list[str]:
     return [r.steps[-1] for r in report.recommendations if r.id in ("force-restart", "sign-out-and-in")]
 
 
+# A failed restore that the versions do not explain: an internal error, whose fixes end
+# with the restore (the {try_again} placeholder of main), not with the backup.
+FAILED = {"symptoms": {"restore_failed": True}, "backup": {"last_backup_ios": "26.1"},
+          "target": {"model": "iPhone 17", "ios": "26.1"}}
+
+
 @pytest.mark.parametrize(("facts", "lang", "again"), [
-    ({"goal": "restore", "symptoms": {"restore_failed": True}}, "en", "try the restore again"),
-    ({"goal": "restore", "symptoms": {"restore_failed": True}}, "ja", "もう一度復元します。"),
-    ({"goal": "migrate", "symptoms": {"restore_failed": True}}, "en", "try the restore again"),
+    ({"goal": "restore", **FAILED}, "en", "try the restore again"),
+    ({"goal": "restore", **FAILED}, "ja", "もう一度復元します。"),
+    ({"goal": "migrate", **FAILED}, "en", "try the restore again"),
 ])
 def test_restore_fixes_end_with_the_restore(engine: Engine, facts: dict[str, Any], lang: str, again: str) -> None:
     last = _last_steps(run(engine, facts, lang))
