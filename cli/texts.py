@@ -20,7 +20,8 @@ CLI_TEXTS: dict[str, tuple[str, str]] = {
     "render.findings": ("What is wrong", "原因"),
     "render.none_found": ("No cause found from the facts given.", "入力された情報からは原因が見つかりませんでした。"),
     "render.fixes": ("What to do, in this order", "対処（この順に試してください）"),
-    "render.caveats": ("Before you start", "始める前に"),
+    # Caveats show before and after the switch (a restore is over): not "before you start".
+    "render.caveats": ("Good to know", "注意事項"),
     "render.questions": ("Worth asking the customer", "お客様に確認したいこと"),
     "render.unrecognised": ("Messages not recognised (check the wording)", "認識できなかったメッセージ（文言を確認してください）"),
     "render.uses": ("Services not recognised", "認識できなかったサービス"),

@@ -104,8 +104,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # declined= of a consultation (SPEC §4).
     "declined_problems": ("{count:,} field{plural} in declined that the fact file does not have",
                           "declined に、ファクトファイルにない項目が {count:,} 件あります"),
-    "not_declinable": ("is not a fact-file field, so it cannot be declined",
-                       "ファクトファイルの項目ではないため、declined に指定できません"),
+    "not_declinable": ("is not a fact-file field, so it cannot be declined", "ファクトファイルの項目ではないため、declined に指定できません"),
     # A kind of problem this tool has no words for yet (see unknown_detail).
     "invalid": ("{detail}", "正しくない値です ({detail})"),
     # What is accepted there.
@@ -207,8 +206,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "placeholder.unknown": ("unknown", "不明"),
     "placeholder.about": ("about {size} GB{estimated}", "約 {size} GB{estimated}"),
     "placeholder.estimated": (" (estimated)", "（推定）"),
-    "placeholder.newest_ios": ("the newest version Software Update offers",
-                               "「ソフトウェア・アップデート」に表示される最新のバージョン"),
+    "placeholder.newest_ios": ("the newest version Software Update offers", "「ソフトウェア・アップデート」に表示される最新のバージョン"),
     "placeholder.region.JP": ("Japan", "日本"),
     "placeholder.region.US": ("the US", "米国"),
     "placeholder.back_up.now": ("open Settings › [your name] › iCloud › iCloud Backup and tap Back Up Now",
@@ -253,6 +251,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # {try_again}: the Japanese is followed by します in the texts (polite form stays in the pack).
     "placeholder.try_again.backup": ("try the backup again", "もう一度バックアップ"),
     "placeholder.try_again.restore": ("try the restore again", "もう一度復元"),
+    "placeholder.transfer.backup": ("an iCloud backup", "iCloud バックアップ"),
+    "placeholder.transfer.restore": ("a restore from iCloud", "iCloud からの復元"),
     "placeholder.plan_sharing.free": ("The free tier (5 GB)", "無料プラン（5 GB）"),
     "placeholder.plan_sharing.unknown": ("The iCloud storage", "iCloud のストレージ"),
     "placeholder.plan_sharing.paid": ("The {plan} plan", "{plan} のプラン"),

@@ -27,7 +27,7 @@ def test_diagnose_text_is_read_aloud(runner: CliRunner) -> None:
     out = result.stdout
     assert "Ticket HD-2041" in out
     # findings, then numbered fixes with numbered steps, then caveats and questions
-    positions = [out.index(h) for h in ("What is wrong", "What to do, in this order", "Before you start",
+    positions = [out.index(h) for h in ("What is wrong", "What to do, in this order", "Good to know",
                                         "Worth asking the customer")]
     assert positions == sorted(positions)
     assert "[icloud-storage-insufficient]" in out and "[network-unstable]" in out

@@ -84,6 +84,10 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"goal": "backup", "device": {"model": "iPhone 7", "ios": "15.8.3"}}),
     ("R-ios-below-model-max", {"goal": "migrate", "device": {"model": "iPhone 7", "ios": "14.8"}},
      {"goal": "restore", "device": {"model": "iPhone 7", "ios": "14.8"}}),
+    # a migration whose new iPhone was restored (apps waiting) is past the switch: the old
+    # phone's iOS no longer matters (the derived `stage`)
+    ("R-ios-below-model-max", {"goal": "migrate", "device": {"model": "iPhone 7", "ios": "14.8"}},
+     {"goal": "migrate", "device": {"model": "iPhone 7", "ios": "14.8"}, "symptoms": {"apps_waiting_hours": 3}}),
     ("R-fix-update-ios", {"goal": "backup", "device": {"model": "iPhone 12", "ios": "26.4"}},
      {"goal": "backup", "device": {"model": "iPhone 12", "ios": "27.0"}}),
     ("R-network-hotspot-or-public", {"network": {"wifi_kind": "public"}}, {"network": {"wifi_kind": "home"}}),
@@ -250,6 +254,8 @@ BOUNDARIES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("R-caveat-icloud-photos", {"account": {"icloud_photos_on": True}}, {"account": {"icloud_photos_on": False}}),
     ("R-caveat-messages-in-icloud", {"account": {"messages_in_icloud_on": True}}, {"account": {"messages_in_icloud_on": False}}),
     ("R-caveat-apple-watch", {"goal": "migrate", "uses": ["apple_watch"]}, {"goal": "migrate", "uses": ["line"]}),
+    ("R-caveat-visual-voicemail", {"goal": "restore", "uses": ["voicemail"]}, {"goal": "restore", "uses": ["line"]}),
+    ("R-caveat-visual-voicemail-uses-unknown", {"goal": "migrate"}, {"goal": "migrate", "uses": []}),
     ("R-caveat-model-unknown", {"device": {"model": "iPhone 99"}}, {"device": {"model": "iPhone 12 mini"}}),
     ("R-caveat-target-model-unknown", {"target": {"model": "Galaxy S24"}}, {"target": {"model": "iPhone 16e"}}),
 ]

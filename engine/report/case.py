@@ -183,6 +183,31 @@ def _derive(case: Case, kn: Knowledge, today: _dt.date) -> None:
             else:
                 case.unrecognised_uses.append(use)
 
+    stage = _stage(facts.goal, v)
+    if stage is not None:
+        v["stage"] = stage
+
+
+_AFTER_SWITCH_MESSAGES = ("messages.apps-waiting", "messages.restore-incomplete", "messages.restore-needs-newer-ios")
+"""Messages only a phone being restored shows: the restore has happened (or was tried)."""
+
+
+def _stage(goal: str | None, v: dict[str, Any]) -> str | None:
+    # A backup ticket is before any switch whatever it says (a restore symptom on it is
+    # symptom-outside-goal's business); a restore ticket is after it. A migration is
+    # before the switch until something only the new iPhone shows after its restore says
+    # otherwise: apps waiting, a failed or refused restore. Without a goal, that evidence
+    # still places the ticket; nothing else does.
+    if goal == "backup":
+        return "before_switch"
+    if goal == "restore":
+        return "after_switch"
+    restored = (v.get("symptoms.apps_waiting_hours", 0) > 0 or v.get("symptoms.restore_failed") is True
+                or any(v.get(m) is True for m in _AFTER_SWITCH_MESSAGES))
+    if restored:
+        return "after_switch"
+    return "before_switch" if goal == "migrate" else None
+
 
 def _estimate(case: Case, kn: Knowledge) -> None:
     b, v = case.facts.backup, case.values

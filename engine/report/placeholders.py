@@ -261,6 +261,13 @@ def _back_up_step(p: Placeholders) -> str:
     return say_in(p.lang, "placeholder.back_up.after_room" if short else "placeholder.back_up.now")
 
 
+def _icloud_transfer(p: Placeholders) -> str:
+    # What the connection has to carry: the backup before the switch, the restore after
+    # it (the derived fact ``stage``); a ticket without a goal reads as a backup, as ever.
+    after = p.known.get("stage") == "after_switch"
+    return say_in(p.lang, "placeholder.transfer.restore" if after else "placeholder.transfer.backup")
+
+
 _PARAMS: dict[str, Param] = {
     "latest_ios": lambda p: f"iOS {p.rb.knowledge.latest_ios_major}",
     "backup_size_gb": _size("backup.size_gb"),
@@ -294,6 +301,7 @@ _PARAMS: dict[str, Param] = {
     "plan_sharing": _plan_sharing,
     "back_up_step": _back_up_step,
     "device_update_step": _device_update_step,
+    "icloud_transfer": _icloud_transfer,
 }
 """How each placeholder is computed; ``None`` means its facts are unknown."""
 

@@ -71,6 +71,10 @@ def build_plans(rb: RuleBase) -> Plans:
     return Plans(assembly, build_question_plan(rb))
 
 
+_EVERY_TICKET = frozenset({"goal", "stage"})
+"""Facts every ticket has (the stage follows from the goal): no evidence about this customer."""
+
+
 def _specific(cond: Condition) -> bool:
     """Whether a condition holding says something of this customer: a fact they gave
     (what they use, a setting, a date) or a finding. Not the goal, which every ticket
@@ -79,5 +83,5 @@ def _specific(cond: Condition) -> bool:
     if cond.any is not None:
         return any(_specific(sub) for sub in cond.any)
     if cond.fact is not None:
-        return cond.fact != "goal" and cond.known is not False
+        return cond.fact not in _EVERY_TICKET and cond.known is not False
     return cond.finding is not None

@@ -112,6 +112,9 @@ def _input_fields() -> dict[str, FieldSpec]:
     return out
 
 
+STAGES = ("before_switch", "after_switch")
+"""The values of the derived fact ``stage`` (report/case.py: ``_stage``)."""
+
 # Derived paths: computed in report/case.py, documented in docs/facts.md.
 _DERIVED = [
     # plan_gb minus used_gb.
@@ -165,6 +168,14 @@ _DERIVED = [
     # alike through them; this tells the two apart (caveats differ: issue 14).
     # True when the fact file lists what the customer uses, even an empty list.
     FieldSpec("uses_given", "bool", sources=("uses",)),
+    # Where the ticket stands (issue 14): "before_switch" while the data is still to be
+    # moved (a backup; a migration with no sign of the restore yet), "after_switch" once
+    # a restore happened (a restore; a migration whose new iPhone has apps waiting or a
+    # failed restore). Caveats, questions and findings about the old phone's backup
+    # follow it instead of the goal alone. Known whenever the goal is: the goal is the
+    # one question to ask (ask_one), the symptoms only move a migration on.
+    FieldSpec("stage", "enum", STAGES, sources=("goal", "symptoms.apps_waiting_hours", "symptoms.restore_failed",
+                                                 "symptoms.messages"), ask_one=True),
 ]
 
 
