@@ -279,3 +279,17 @@ def test_on_mobile_data_whether_mobile_data_is_on_keeps_the_interview_open() -> 
     assert "network.mobile_data_on" in {q.field for q in report.questions} and not report.settled
     off = diagnose({**stuck, "network": {**stuck["network"], "mobile_data_on": False}})
     assert "network-unstable" in {f.id for f in off.findings}
+
+
+def test_before_a_migration_whether_the_backup_fits_is_checked_without_a_complaint() -> None:
+    # A customer planning to move phones says nothing is wrong yet: the expert still asks
+    # whether the backup fits in iCloud (the free 5 GB rarely holds it).
+    report = diagnose(_ticket(goal="migrate", device={"model": "iPhone 14", "ios": "26.3", "update_available": False},
+                              symptoms={"backup_stuck": False, "restore_failed": False, "apps_waiting_hours": 0,
+                                        "auto_backup_not_running": False}))
+    fields = [q.field for q in report.questions]
+    assert {"account.plan_gb", "account.used_gb", "backup.estimated_size_gb"} <= set(fields[:6])
+    assert not report.settled
+    full = diagnose(_ticket(goal="migrate", device={"model": "iPhone 14", "ios": "26.3", "update_available": False},
+                            account={"plan_gb": 5, "used_gb": 4.5}, backup={"estimated_size_gb": 20}))
+    assert "icloud-storage-insufficient" in {f.id for f in full.findings}
