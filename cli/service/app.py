@@ -1,8 +1,8 @@
 """The app factory: ``create_app()`` builds the whole service, one per worker process.
 
 Layers, outermost first: decision ids, logs and metrics (``ids.py``) → API keys
-(``auth.py``, when configured) → the 1 MiB body limit (``limits.py``) → FastAPI's
-routers. More routers (the consultation page; ``/v1/consult`` is ``consult.py``) are added in
+(``auth.py``, when configured) → the 1 MiB body limit (``limits.py``) → the busiest
+endpoints called directly (``fast.py``) → FastAPI's routers. More routers (the consultation page; ``/v1/consult`` is ``consult.py``) are added in
 :func:`build_api` beside the others; ``/mcp`` (``mcp_mount.py``) when the mcp extra is
 installed too.
 
@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
 from . import consult, health, mcp_mount, openapi, page, v1
+from .fast import FastPath
 from . import lang as langs
 from .asgi import ASGIApp
 from .auth import KEYS_ENV, ApiKeys, load_keys
@@ -82,7 +83,7 @@ def build_api() -> FastAPI:
 def create_app(api_keys: str | os.PathLike[str] | None = None) -> ASGIApp:
     """The service as one ASGI app (uvicorn calls this with ``--factory``)."""
     api = build_api()
-    app: Any = BodyLimit(api)
+    app: Any = BodyLimit(FastPath(api, api, _problem))
     keys_file = api_keys if api_keys is not None else os.environ.get(KEYS_ENV)
     if keys_file:
         keys = load_keys(keys_file)
