@@ -45,11 +45,24 @@ class Decision:
 
     decision_id: str
     request_id: str | None
-    lang: str
+    asked: tuple[bytes, list[tuple[bytes, bytes]]] = field(repr=False)
+    """The query string and headers the language is read from, if it is needed before an endpoint sets it."""
     endpoint: str | None = None
     outcome: str | None = None
     findings: list[str] = field(default_factory=list)
     items: int | None = None
+    _lang: str | None = None
+
+    @property
+    def lang(self) -> str:
+        # Read when first needed: the /v1 endpoints set it themselves, from the query.
+        if self._lang is None:
+            self._lang = langs.lenient({"query_string": self.asked[0], "headers": self.asked[1]})
+        return self._lang
+
+    @lang.setter
+    def lang(self, lang: str) -> None:
+        self._lang = lang
 
 
 def decision_of(scope: Scope) -> Decision:
@@ -68,7 +81,8 @@ class DecisionIds:
         start = time.perf_counter()
         given = langs.header(scope["headers"], b"x-request-id")
         request_id = given if given is not None and _REQUEST_ID.fullmatch(given) else None
-        decision = scope[DECISION_KEY] = Decision(new_decision_id(), request_id, langs.lenient(scope))
+        decision = scope[DECISION_KEY] = Decision(new_decision_id(), request_id,
+                                                  (scope.get("query_string", b""), scope["headers"]))
         is_v1 = scope["path"] == "/v1" or scope["path"].startswith("/v1/")
         started = False
 
