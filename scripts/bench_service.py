@@ -99,13 +99,14 @@ def worker_pids(pid: int) -> list[int]:
     return [c for c in children(pid) if b"multiprocessing.resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
-def cpu_seconds(pids: list[int]) -> float:
+def cpu_seconds(pids: list[int]) -> list[float]:
+    """The CPU time (user + system) each process has used."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = []
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        found.append((int(fields[11]) + int(fields[12])) / ticks)  # utime, stime
+    return found
 
 
 def rss_mb(pids: list[int]) -> list[float]:
@@ -195,6 +196,8 @@ class Service:
         self.command, self.name = command, name
         self.results = Results()
         self.wall = self.cpu = 0.0
+        self.split: list[float] = []
+        """Each worker's CPU seconds: the connections are not shared out evenly between them."""
         self.port = free_port()
         self.proc = subprocess.Popen([command, "serve", "--port", str(self.port), "--workers", str(WORKERS)],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -213,7 +216,9 @@ class Service:
     def measure(self, mix: list[tuple[str, bytes]], requests: int) -> None:
         cpu_before = cpu_seconds(self.workers)
         results, wall = run_load(self.port, mix, requests)
-        self.cpu += cpu_seconds(self.workers) - cpu_before
+        used = [after - before for before, after in zip(cpu_before, cpu_seconds(self.workers))]
+        self.cpu += sum(used)
+        self.split = [total + part for total, part in zip(self.split or [0.0] * len(used), used)]
         self.wall += wall
         self.results.latencies += results.latencies
         self.results.statuses.update(results.statuses)
@@ -239,7 +244,8 @@ class Service:
               f"{results.dropped}; warm-up: {self.warmed:,} requests before")
         print(f"  latency p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 < 25 ms: {'PASS' if p99 < 25 else 'MISS'})")
         print(f"  workers' CPU: {self.cpu:.1f} s = {cores:.2f} cores busy; {rate / cores:,.0f} requests/s per core "
-              f"used = {self.cpu / done * 1e6:,.0f} µs of worker CPU a request")
+              f"used = {self.cpu / done * 1e6:,.0f} µs of worker CPU a request; split "
+              f"{' / '.join(f'{100 * part / self.cpu:.0f}%' for part in self.split)}")
         verdict = "PASS" if ratio >= 0.5 else "MISS"
         print(f"  service per core used / in-process: {ratio:.2f} (target >= 0.5: {verdict})")
         print(f"  workers' RSS after warm-up: {', '.join(f'{r:.1f}' for r in self.rss_before)} MB; after "
