@@ -247,7 +247,10 @@ def test_ids_on_every_v1_answer_and_every_error(server: Server, facts: dict[str,
     for method, path, body in [("POST", "/v1/diagnose", facts), ("POST", "/v1/diagnose", INVALID),
                                ("GET", "/v1/rules", None), ("GET", "/nowhere", None)]:
         response = httpx.request(method, server.url + path, json=body, headers={"X-Request-Id": f"req-{path}"})
-        seen.add(str(uuid.UUID(response.headers["x-decision-id"])))
+        decision = uuid.UUID(response.headers["x-decision-id"])
+        # A version-4 UUID in its usual form (the service writes the text itself: ids.py).
+        assert decision.version == 4 and str(decision) == response.headers["x-decision-id"]
+        seen.add(str(decision))
         assert response.headers["x-request-id"] == f"req-{path}"
     assert len(seen) == 4
     assert "x-decision-id" not in httpx.get(f"{server.url}/health/live").headers

@@ -14,7 +14,6 @@ import os
 import random
 import re
 import time
-import uuid
 from dataclasses import dataclass, field
 
 from . import lang as langs
@@ -35,8 +34,15 @@ _ids = random.Random(os.urandom(32))
 os.register_at_fork(after_in_child=lambda: _ids.seed(os.urandom(32)))  # forked workers (gunicorn --preload)
 
 
+_KEEP = ~(0xF000 << 64 | 0xC000 << 48) & ((1 << 128) - 1)
+_VERSION_4 = 0x4000 << 64 | 0x8000 << 48
+"""The version (4) and variant (RFC 4122) bits, set as ``uuid.UUID(int=..., version=4)`` sets them."""
+
+
 def new_decision_id() -> str:
-    return str(uuid.UUID(int=_ids.getrandbits(128), version=4))
+    # The text of uuid.UUID(int=bits, version=4), without building the object (2.2 -> 0.7 µs).
+    h = "%032x" % (_ids.getrandbits(128) & _KEEP | _VERSION_4)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass
