@@ -77,11 +77,10 @@ def serve(host: str, port: int, workers: int, api_keys: Path | None) -> None:
     own_dir = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         own_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="backup-doctor-metrics-")
-    import uvicorn
+    from .service.listen import run  # uvicorn.run, with a listening socket per worker (Linux)
 
     try:
-        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, log_config=LOG_CONFIG,
-                    access_log=False, server_header=False)
+        run(APP, host=host, port=port, workers=workers, log_config=LOG_CONFIG, access_log=False, server_header=False)
     finally:
         if own_dir is not None:
             shutil.rmtree(own_dir, ignore_errors=True)

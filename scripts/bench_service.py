@@ -2,6 +2,7 @@
 
     python scripts/bench_service.py                      # 100,000 requests
     python scripts/bench_service.py --requests 20000     # shorter
+    python scripts/bench_service.py --compare /tmp/venv-main/bin/backup-doctor  # two installs, taking turns
 
 Starts the installed ``backup-doctor serve --workers 2`` on loopback, drives it with
 32 concurrent keep-alive clients (a small asyncio HTTP/1.1 client: a Python client
@@ -51,18 +52,32 @@ def bodies() -> list[tuple[str, bytes]]:
     return mix
 
 
-def in_process_rate(mix: list[tuple[str, bytes]], seconds: float) -> float:
-    """Diagnoses (and refusals) per second of one thread calling Engine.diagnose on the same bodies."""
-    engine = Engine()
-    done, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        for path, body in mix:
-            try:
-                engine.diagnose(body, lang="ja" if path.endswith("ja") else "en")
-            except DoctorError:
-                pass
-            done += 1
-    return done / (time.perf_counter() - start)
+class InProcess:
+    """One thread calling Engine.diagnose on the same bodies, in slices taken between the
+    services' turns: its diagnoses (and refusals) per second of wall time and per second
+    of the CPU it used (the service's figure is per core used too, so the machine's other
+    work, which takes cores from both, does not move the ratio)."""
+
+    def __init__(self) -> None:
+        self.engine = Engine()
+        self.done = 0
+        self.wall = self.cpu = 0.0
+
+    def measure(self, mix: list[tuple[str, bytes]], seconds: float) -> None:
+        start, cpu = time.perf_counter(), time.thread_time()
+        while time.perf_counter() - start < seconds:
+            for path, body in mix:
+                try:
+                    self.engine.diagnose(body, lang="ja" if path.endswith("ja") else "en")
+                except DoctorError:
+                    pass
+                self.done += 1
+        self.wall += time.perf_counter() - start
+        self.cpu += time.thread_time() - cpu
+
+    @property
+    def per_core(self) -> float:
+        return self.done / self.cpu
 
 
 def free_port() -> int:
@@ -84,13 +99,14 @@ def worker_pids(pid: int) -> list[int]:
     return [c for c in children(pid) if b"multiprocessing.resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
-def cpu_seconds(pids: list[int]) -> float:
+def cpu_seconds(pids: list[int]) -> list[float]:
+    """The CPU time (user + system) each process has used."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = []
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        found.append((int(fields[11]) + int(fields[12])) / ticks)  # utime, stime
+    return found
 
 
 def rss_mb(pids: list[int]) -> list[float]:
@@ -135,6 +151,18 @@ def raw(path: str, body: bytes) -> bytes:
             f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
+def run_load(port: int, mix: list[tuple[str, bytes]], total: int) -> tuple[Results, float]:
+    """:func:`load` on uvloop when it is installed (it is with the server extra): the client
+    shares the two cores with the workers it measures, and uvloop's loop takes about half
+    the CPU of asyncio's for the same requests, so the workers are not starved by it."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(load(port, mix, total))
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(load(port, mix, total))
+
+
 async def load(port: int, mix: list[tuple[str, bytes]], total: int) -> tuple[Results, float]:
     per_client = total // CLIENTS
     results = Results()
@@ -161,10 +189,77 @@ def wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
             time.sleep(0.2)
 
 
+class Service:
+    """One ``backup-doctor serve --workers 2`` and the figures of the loads sent to it."""
+
+    def __init__(self, command: str, name: str) -> None:
+        self.command, self.name = command, name
+        self.results = Results()
+        self.wall = self.cpu = 0.0
+        self.split: list[float] = []
+        """Each worker's CPU seconds: the connections are not shared out evenly between them."""
+        self.port = free_port()
+        self.proc = subprocess.Popen([command, "serve", "--port", str(self.port), "--workers", str(WORKERS)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.workers: list[int] = []
+        self.rss_before: list[float] = []
+        self.rss_after: list[float] = []
+        self.warmed = 0
+
+    def warm_up(self, mix: list[tuple[str, bytes]], requests: int) -> None:
+        wait_ready(self.port, self.proc)
+        self.workers = worker_pids(self.proc.pid)
+        warm, _ = run_load(self.port, mix, requests)
+        self.warmed = len(warm.latencies)
+        self.rss_before = rss_mb(self.workers)
+
+    def measure(self, mix: list[tuple[str, bytes]], requests: int) -> None:
+        cpu_before = cpu_seconds(self.workers)
+        results, wall = run_load(self.port, mix, requests)
+        used = [after - before for before, after in zip(cpu_before, cpu_seconds(self.workers))]
+        self.cpu += sum(used)
+        self.split = [total + part for total, part in zip(self.split or [0.0] * len(used), used)]
+        self.wall += wall
+        self.results.latencies += results.latencies
+        self.results.statuses.update(results.statuses)
+        self.results.dropped += results.dropped
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=60)
+
+    def report(self, baseline: float, requests: int) -> None:
+        results, wall = self.results, self.wall
+        done = len(results.latencies)
+        rate = done / wall
+        cores = self.cpu / wall
+        lat = sorted(results.latencies)
+        p50, p99 = statistics.median(lat) * 1000, lat[int(len(lat) * 0.99)] * 1000
+        fivexx = sum(n for s, n in results.statuses.items() if s >= 500)
+        ratio = rate / cores / baseline
+        print(f"{self.name} ({self.command}):")
+        print(f"  {done:,} requests in {wall:.1f} s = {rate:,.0f}/s from {CLIENTS} clients, {WORKERS} workers")
+        print(f"  statuses: {dict(sorted(results.statuses.items()))}; 5xx: {fivexx}; dropped connections: "
+              f"{results.dropped}; warm-up: {self.warmed:,} requests before")
+        print(f"  latency p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 < 25 ms: {'PASS' if p99 < 25 else 'MISS'})")
+        print(f"  workers' CPU: {self.cpu:.1f} s = {cores:.2f} cores busy; {rate / cores:,.0f} requests/s per core "
+              f"used = {self.cpu / done * 1e6:,.0f} µs of worker CPU a request; split "
+              f"{' / '.join(f'{100 * part / self.cpu:.0f}%' for part in self.split)}")
+        verdict = "PASS" if ratio >= 0.5 else "MISS"
+        print(f"  service per core used / in-process: {ratio:.2f} (target >= 0.5: {verdict})")
+        print(f"  workers' RSS after warm-up: {', '.join(f'{r:.1f}' for r in self.rss_before)} MB; after "
+              f"{requests:,} more requests: {', '.join(f'{r:.1f}' for r in self.rss_after)} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=100_000, help="requests measured per service")
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
+    parser.add_argument("--compare", metavar="COMMAND",
+                        help="another installed backup-doctor (e.g. main's, in its own venv): both services "
+                             "run in this one run and take turns, so a shared machine's load falls on both")
+    parser.add_argument("--rounds", type=int, default=10, help="turns each service takes with --compare")
     args = parser.parse_args()
     mix = bodies()
     print(f"date: {_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
@@ -176,47 +271,38 @@ def main() -> None:
     print(f"uvicorn with: {', '.join(extras) or 'h11 and asyncio (no httptools, no uvloop)'}")
     print(f"body mix: {len(mix)} bodies, {sum('lang' not in p for p, _ in mix)} of them invalid")
 
-    # The in-process rate is taken before and after the load, and the mean compared: a
-    # shared machine's speed moves during a run.
-    baseline_before = in_process_rate(mix, args.baseline_seconds / 2)
+    # The in-process rate is taken before, between the turns and after the load: a shared
+    # machine's speed moves during a run.
+    baseline = InProcess()
+    rounds = args.rounds if args.compare else 1
+    slice_seconds = args.baseline_seconds / (rounds + 1)
+    baseline.measure(mix, slice_seconds)
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
-    port = free_port()
-    proc = subprocess.Popen([COMMAND, "serve", "--port", str(port), "--workers", str(WORKERS)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    services = [Service(COMMAND, "this install")]
+    if args.compare:
+        services.append(Service(args.compare, "compared with"))
+    load_avg: list[float] = []
     try:
-        wait_ready(port, proc)
-        workers = worker_pids(proc.pid)
-        warm, _ = asyncio.run(load(port, mix, min(5_000, args.requests)))
-        rss_before = rss_mb(workers)
-        cpu_before = cpu_seconds(workers)
-        results, wall = asyncio.run(load(port, mix, args.requests))
-        cpu = cpu_seconds(workers) - cpu_before
-        rss_after = rss_mb(workers)
+        for service in services:
+            service.warm_up(mix, min(5_000, args.requests))
+        for n in range(rounds):
+            for service in services:
+                # An exact share of the requests in each turn (the last turn takes the rest).
+                share = args.requests // rounds if n < rounds - 1 else args.requests - args.requests // rounds * n
+                service.measure(mix, share)
+                load_avg.append(os.getloadavg()[0])
+            baseline.measure(mix, slice_seconds)
+        for service in services:
+            service.rss_after = rss_mb(service.workers)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
-    load_avg = os.getloadavg()[0]
-    baseline_after = in_process_rate(mix, args.baseline_seconds / 2)
-    baseline = (baseline_before + baseline_after) / 2
-
-    done = len(results.latencies)
-    rate = done / wall
-    cores = cpu / wall
-    lat = sorted(results.latencies)
-    p50, p99 = statistics.median(lat) * 1000, lat[int(len(lat) * 0.99)] * 1000
-    fivexx = sum(n for s, n in results.statuses.items() if s >= 500)
-    print(f"service: {done:,} requests in {wall:.1f} s = {rate:,.0f}/s from {CLIENTS} clients, {WORKERS} workers")
-    print(f"  statuses: {dict(sorted(results.statuses.items()))}; 5xx: {fivexx}; dropped connections: "
-          f"{results.dropped}; warm-up: {len(warm.latencies):,} requests before")
-    print(f"  latency p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 < 25 ms: {'PASS' if p99 < 25 else 'MISS'})")
-    print(f"  workers' CPU: {cpu:.1f} s = {cores:.2f} cores busy; {rate / cores:,.0f} requests/s per core used")
-    print(f"  load average after the load: {load_avg:.2f} (other processes on the machine compete for its cores)")
-    print(f"in-process Engine.diagnose, one thread, same bodies: {baseline:,.0f}/s "
-          f"({baseline_before:,.0f} before the load, {baseline_after:,.0f} after)")
-    ratio = rate / cores / baseline
-    print(f"  service per core used / in-process: {ratio:.2f} (target >= 0.5: {'PASS' if ratio >= 0.5 else 'MISS'})")
-    print(f"workers' RSS after warm-up: {', '.join(f'{r:.1f}' for r in rss_before)} MB; after "
-          f"{args.requests:,} more requests: {', '.join(f'{r:.1f}' for r in rss_after)} MB")
+        for service in services:
+            service.stop()
+    print(f"load average during the load: {min(load_avg):.2f} to {max(load_avg):.2f} "
+          "(other processes on the machine compete for its cores)")
+    print(f"in-process Engine.diagnose, one thread, same bodies: {baseline.done / baseline.wall:,.0f}/s of wall "
+          f"time, {baseline.per_core:,.0f}/s per core used = {1e6 / baseline.per_core:,.0f} µs of CPU each")
+    for service in services:
+        service.report(baseline.per_core, args.requests)
 
 
 if __name__ == "__main__":

@@ -74,6 +74,20 @@ def test_the_query_wins_over_accept_language(client: Any) -> None:
     assert response.json()["lang"] == "en"
 
 
+@pytest.mark.parametrize("query", ["explain=true&lang=ja", "explain=1&lang=ja", "lang=ja&explain=on&ticket=HD-1",
+                                   "lang=en&lang=ja&explain=yes", "l%61ng=ja&explain=TRUE"])
+def test_every_spelling_of_the_query_gives_the_same_report(client: Any, example: Any, query: str) -> None:
+    # The plainest spellings are answered without FastAPI's parameter parsing (fast.py); the
+    # others by FastAPI: a client sees the same report either way.
+    facts = example("tethering-free-tier-migrate")
+    plain = client.post("/v1/diagnose?lang=ja&explain=true", json=facts)
+    other = client.post(f"/v1/diagnose?{query}", json=facts)
+    assert plain.status_code == other.status_code == 200
+    assert plain.json()["lang"] == "ja" and plain.json()["trace"]
+    assert other.json() == plain.json()
+    assert other.headers["content-type"] == plain.headers["content-type"] == "application/json"
+
+
 def _without_nulls(value: Any) -> Any:
     # FastAPI leaves null members out of the OpenAPI document; for a fact file, null and
     # absent both mean "unknown" (SPEC §1).

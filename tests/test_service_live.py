@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -247,7 +248,10 @@ def test_ids_on_every_v1_answer_and_every_error(server: Server, facts: dict[str,
     for method, path, body in [("POST", "/v1/diagnose", facts), ("POST", "/v1/diagnose", INVALID),
                                ("GET", "/v1/rules", None), ("GET", "/nowhere", None)]:
         response = httpx.request(method, server.url + path, json=body, headers={"X-Request-Id": f"req-{path}"})
-        seen.add(str(uuid.UUID(response.headers["x-decision-id"])))
+        decision = uuid.UUID(response.headers["x-decision-id"])
+        # A version-4 UUID in its usual form (the service writes the text itself: ids.py).
+        assert decision.version == 4 and str(decision) == response.headers["x-decision-id"]
+        seen.add(str(decision))
         assert response.headers["x-request-id"] == f"req-{path}"
     assert len(seen) == 4
     assert "x-decision-id" not in httpx.get(f"{server.url}/health/live").headers
@@ -309,6 +313,36 @@ def test_load_loop_metrics_add_up_over_both_workers(server: Server, facts: dict[
     assert after.get("invalid_facts", 0) - before.get("invalid_facts", 0) == 100, (before, after)
     pids = {e["pid"] for e in server.log_lines() if e.get("endpoint") == "/v1/note"}
     assert len(pids) == 2, f"both workers should have served the load: {pids}"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT shares connections out on Linux only")
+def test_connections_opened_at_once_are_shared_out_between_the_workers(server: Server) -> None:
+    # With one socket shared by the workers, the first awake took every connection waiting
+    # (32/0 in some trials on a busy machine); each worker now listens on a socket of its
+    # own (as `ss -ltn` shows) and the kernel spreads the connections (listen.py).
+    port = int(server.url.rsplit(":", 1)[1])
+    listening = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    assert sum(1 for f in listening if f[1] == f"0100007F:{port:04X}" and f[3] == "0A") == 2
+    conns = [socket.socket() for _ in range(32)]
+    for conn in conns:  # every connect started before any completes, as 32 busy clients do
+        conn.setblocking(False)
+        conn.connect_ex(("127.0.0.1", port))
+    for conn in conns:
+        select.select([], [conn], [], 30)
+        conn.setblocking(True)
+        conn.settimeout(30)
+    try:
+        for n, conn in enumerate(conns):
+            conn.sendall(f"POST /v1/validate HTTP/1.1\r\nHost: x\r\nX-Request-Id: spread-{n}\r\n"
+                         "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}".encode())
+        for conn in conns:
+            assert conn.recv(12).startswith(b"HTTP/1.1 422")
+    finally:
+        for conn in conns:
+            conn.close()
+    time.sleep(0.5)
+    served = Counter(e["pid"] for e in server.log_lines() if str(e.get("request_id")).startswith("spread-"))
+    assert sum(served.values()) == 32 and len(served) == 2 and min(served.values()) >= 4, served
 
 
 def test_api_keys_guard_everything_but_health(keyed: Server, facts: dict[str, Any]) -> None:

@@ -1,10 +1,10 @@
 """The app factory: ``create_app()`` builds the whole service, one per worker process.
 
 Layers, outermost first: decision ids, logs and metrics (``ids.py``) → API keys
-(``auth.py``, when configured) → the 1 MiB body limit (``limits.py``) → FastAPI's
-routers. More routers (the consultation page; ``/v1/consult`` is ``consult.py``) are added in
-:func:`build_api` beside the others; ``/mcp`` (``mcp_mount.py``) when the mcp extra is
-installed too.
+(``auth.py``, when configured) → the 1 MiB body limit (``limits.py``) → the busiest
+endpoints called directly (``fast.py``) → FastAPI's routers. More routers (the
+consultation page; ``/v1/consult`` is ``consult.py``) are added in :func:`build_api`
+beside the others; ``/mcp`` (``mcp_mount.py``) when the mcp extra is installed too.
 
 ``backup-doctor serve`` passes its options to the workers through the environment
 (each worker is a fresh process that imports this module): ``BACKUP_DOCTOR_API_KEYS``
@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
 from . import consult, health, mcp_mount, openapi, page, v1
+from .fast import FastPath
 from . import lang as langs
 from .asgi import ASGIApp
 from .auth import KEYS_ENV, ApiKeys, load_keys
@@ -37,9 +38,10 @@ from .ready import EngineHolder
 SWITCH_INTERVAL = 0.0005
 """Seconds a thread may hold the GIL while another waits (Python's default: 0.005).
 
-A diagnosis runs in the thread pool and holds the GIL (durable-rules does not release
-it) while the event loop reads and answers the other connections; with the default,
-each side waited up to 5 ms for the other at every hand-over, which set the p99."""
+A batch (or a large body) is diagnosed on the worker's diagnosis thread, which holds
+the GIL (durable-rules does not release it) while the event loop reads and answers the
+other connections; with the default, each side waited up to 5 ms for the other at every
+hand-over, which set the p99. (A small diagnosis runs on the loop itself: ``ready.py``.)"""
 
 
 def build_api() -> FastAPI:
@@ -82,7 +84,7 @@ def build_api() -> FastAPI:
 def create_app(api_keys: str | os.PathLike[str] | None = None) -> ASGIApp:
     """The service as one ASGI app (uvicorn calls this with ``--factory``)."""
     api = build_api()
-    app: Any = BodyLimit(api)
+    app: Any = BodyLimit(FastPath(api, api, _problem))
     keys_file = api_keys if api_keys is not None else os.environ.get(KEYS_ENV)
     if keys_file:
         keys = load_keys(keys_file)

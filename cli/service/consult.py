@@ -64,7 +64,8 @@ async def consult(request: Request, asked: Lang = None) -> Response:
         raise ProblemError("invalid_facts", in_lang(exc.message, lang), problems) from None
     engine = _engine(request, lang)
     try:
-        report = await _run(request, lang, lambda: engine.diagnose(facts, lang=lang, declined=fields))  # type: ignore[arg-type]
+        report = await _run(request, lang, lambda: engine.diagnose(facts, lang=lang, declined=fields),  # type: ignore[arg-type]
+                            raw)
     except ProblemError as exc:
         if exc.code == "invalid_facts":  # where the problems sit in this body
             exc.problems = [{**p, "location": f"facts.{p['location']}".rstrip(".")} for p in exc.problems]

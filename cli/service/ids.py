@@ -14,7 +14,6 @@ import os
 import random
 import re
 import time
-import uuid
 from dataclasses import dataclass, field
 
 from . import lang as langs
@@ -35,8 +34,15 @@ _ids = random.Random(os.urandom(32))
 os.register_at_fork(after_in_child=lambda: _ids.seed(os.urandom(32)))  # forked workers (gunicorn --preload)
 
 
+_KEEP = ~(0xF000 << 64 | 0xC000 << 48) & ((1 << 128) - 1)
+_VERSION_4 = 0x4000 << 64 | 0x8000 << 48
+"""The version (4) and variant (RFC 4122) bits, set as ``uuid.UUID(int=..., version=4)`` sets them."""
+
+
 def new_decision_id() -> str:
-    return str(uuid.UUID(int=_ids.getrandbits(128), version=4))
+    # The text of uuid.UUID(int=bits, version=4), without building the object (2.2 -> 0.7 µs).
+    h = "%032x" % (_ids.getrandbits(128) & _KEEP | _VERSION_4)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass
@@ -45,11 +51,24 @@ class Decision:
 
     decision_id: str
     request_id: str | None
-    lang: str
+    asked: tuple[bytes, list[tuple[bytes, bytes]]] = field(repr=False)
+    """The query string and headers the language is read from, if it is needed before an endpoint sets it."""
     endpoint: str | None = None
     outcome: str | None = None
     findings: list[str] = field(default_factory=list)
     items: int | None = None
+    _lang: str | None = None
+
+    @property
+    def lang(self) -> str:
+        # Read when first needed: the /v1 endpoints set it themselves, from the query.
+        if self._lang is None:
+            self._lang = langs.lenient({"query_string": self.asked[0], "headers": self.asked[1]})
+        return self._lang
+
+    @lang.setter
+    def lang(self, lang: str) -> None:
+        self._lang = lang
 
 
 def decision_of(scope: Scope) -> Decision:
@@ -68,7 +87,8 @@ class DecisionIds:
         start = time.perf_counter()
         given = langs.header(scope["headers"], b"x-request-id")
         request_id = given if given is not None and _REQUEST_ID.fullmatch(given) else None
-        decision = scope[DECISION_KEY] = Decision(new_decision_id(), request_id, langs.lenient(scope))
+        decision = scope[DECISION_KEY] = Decision(new_decision_id(), request_id,
+                                                  (scope.get("query_string", b""), scope["headers"]))
         is_v1 = scope["path"] == "/v1" or scope["path"].startswith("/v1/")
         started = False
 

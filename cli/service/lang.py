@@ -36,6 +36,8 @@ def from_accept_language(header: str | None) -> str | None:
 
 def query_lang(query_string: bytes) -> str | None:
     """The raw ``lang`` query parameter, if given."""
+    if b"lang" not in query_string and b"%" not in query_string:  # most requests: nothing to parse
+        return None
     for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
         if name == "lang":
             return value

@@ -35,9 +35,9 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        lang = langs.lenient(scope)
         declared = langs.header(scope["headers"], b"content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > self.limit:
+            lang = langs.lenient(scope)
             await send_problem(scope, send, self._error(lang), lang)
             return
         received = 0
@@ -50,7 +50,7 @@ class BodyLimit:
                 received += len(message.get("body", b""))
                 if received > self.limit:
                     await self._drain(receive, message, received)
-                    raise self._error(lang)
+                    raise self._error(langs.lenient(scope))
             return message
 
         async def watching_send(message: Message) -> None:
@@ -63,7 +63,7 @@ class BodyLimit:
         except BodyTooLarge as exc:
             # Normally the app's handler answers it; this covers an endpoint that let it go.
             if not started:
-                await send_problem(scope, send, exc, lang)
+                await send_problem(scope, send, exc, langs.lenient(scope))
 
     def _error(self, lang: str) -> BodyTooLarge:
         error = ProblemError.of("too_large", lang, limit=self.limit)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
@@ -31,11 +32,27 @@ FINDINGS = Counter("backup_doctor_findings", "Findings concluded by diagnoses (b
                    ["finding"], registry=_REGISTRY)
 
 
+# The child of each label set, kept: ``labels()`` checks and locks on every call, which
+# was most of the cost of counting a request (~8 of 13 µs).
+_decisions: dict[tuple[str, str], Any] = {}
+_latency: dict[str, Any] = {}
+_findings: dict[str, Any] = {}
+
+
 def observe(endpoint: str, outcome: str, seconds: float, findings: Iterable[str]) -> None:
-    DECISIONS.labels(endpoint, outcome).inc()
-    LATENCY.labels(endpoint).observe(seconds)
+    child = _decisions.get((endpoint, outcome))
+    if child is None:
+        child = _decisions[endpoint, outcome] = DECISIONS.labels(endpoint, outcome)
+    child.inc()
+    child = _latency.get(endpoint)
+    if child is None:
+        child = _latency[endpoint] = LATENCY.labels(endpoint)
+    child.observe(seconds)
     for finding in findings:
-        FINDINGS.labels(finding).inc()
+        child = _findings.get(finding)
+        if child is None:
+            child = _findings[finding] = FINDINGS.labels(finding)
+        child.inc()
 
 
 def exposition() -> tuple[bytes, str]:

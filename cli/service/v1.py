@@ -27,6 +27,7 @@ from .ids import Decision, decision_of
 from .note import render_note
 from .openapi import BatchResponse, Note, Valid, batch_body, errors, fact_body
 from .problems import ProblemError, encode, from_library, text
+from .ready import INLINE_MAX_BYTES
 
 if TYPE_CHECKING:
     from ...engine.runner import Engine
@@ -57,10 +58,12 @@ def _engine(request: Request, lang: str) -> Engine:
     return engine
 
 
-async def _run(request: Request, lang: str, work: Callable[[], T]) -> T:
-    """*work* on the diagnosis thread; library errors become problems in *lang*."""
+async def _run(request: Request, lang: str, work: Callable[[], T], body: bytes | None = None) -> T:
+    """*work* on the diagnosis thread (on the event loop for a small *body*: ``ready.py``);
+    library errors become problems in *lang*."""
+    small = body is not None and len(body) <= INLINE_MAX_BYTES
     try:
-        return await request.app.state.engines.run(work)  # type: ignore[no-any-return]
+        return await request.app.state.engines.run(work, small)  # type: ignore[no-any-return]
     except DoctorError as exc:
         raise from_library(exc, lang) from None
     except ProblemError:
@@ -76,7 +79,8 @@ async def diagnose(request: Request, asked: Lang = None, explain: bool = False) 
     """Diagnose a fact file: the report, as `backup-doctor diagnose --format json` prints it."""
     decision, lang = _start(request, "/v1/diagnose", asked)
     body, engine = await request.body(), _engine(request, lang)
-    report = await _run(request, lang, lambda: engine.diagnose(body, lang=lang, explain=explain))  # type: ignore[arg-type]
+    report = await _run(request, lang, lambda: engine.diagnose(body, lang=lang, explain=explain),  # type: ignore[arg-type]
+                        body)
     decision.findings = [f.id for f in report.findings]
     return Response(report.model_dump_json().encode("utf-8"), media_type="application/json")
 
@@ -92,7 +96,7 @@ async def note(request: Request, asked: Lang = None) -> Response:
         report = engine.diagnose(body, lang=lang)  # type: ignore[arg-type]
         return report, render_note(report)
 
-    report, rendered = await _run(request, lang, work)
+    report, rendered = await _run(request, lang, work, body)
     decision.findings = [f.id for f in report.findings]
     return _json(rendered)
 
@@ -134,7 +138,7 @@ async def why_not(request: Request, id: str, asked: Lang = None) -> Response:
 
     _, lang = _start(request, "/v1/why-not/{id}", asked)
     body, engine = await request.body(), _engine(request, lang)
-    answer = await _run(request, lang, lambda: explain_why_not(engine, body, id, lang))
+    answer = await _run(request, lang, lambda: explain_why_not(engine, body, id, lang), body)
     return Response(answer.model_dump_json().encode("utf-8"), media_type="application/json")
 
 
@@ -146,7 +150,7 @@ async def validate(request: Request, asked: Lang = None) -> Response:
 
     _, lang = _start(request, "/v1/validate", asked)
     body = await request.body()
-    await _run(request, lang, lambda: parse_facts(body))
+    await _run(request, lang, lambda: parse_facts(body), body)
     return _json({"valid": True})
 
 
