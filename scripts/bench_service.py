@@ -216,9 +216,9 @@ class Service:
     def measure(self, mix: list[tuple[str, bytes]], requests: int) -> None:
         cpu_before = cpu_seconds(self.workers)
         results, wall = run_load(self.port, mix, requests)
-        used = [after - before for before, after in zip(cpu_before, cpu_seconds(self.workers))]
+        used = [after - before for before, after in zip(cpu_before, cpu_seconds(self.workers), strict=True)]
         self.cpu += sum(used)
-        self.split = [total + part for total, part in zip(self.split or [0.0] * len(used), used)]
+        self.split = [total + part for total, part in zip(self.split or [0.0] * len(used), used, strict=True)]
         self.wall += wall
         self.results.latencies += results.latencies
         self.results.statuses.update(results.statuses)
