@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic.json_schema import DEFAULT_REF_TEMPLATE
+
 from .models import _SECTIONS, FactFile
 
 
-def fact_schema() -> dict[str, Any]:
-    schema = FactFile.model_json_schema()
+def fact_schema(ref_template: str = DEFAULT_REF_TEMPLATE) -> dict[str, Any]:
+    """The schema; *ref_template* places the sections' definitions (the HTTP service's
+    OpenAPI document keeps them under ``components``)."""
+    schema = FactFile.model_json_schema(ref_template=ref_template)
     # A section written as null is unknown, like a missing one (the model's
     # _nulls_are_unknown): the schema accepts null there too.
     for name in sorted(_SECTIONS):

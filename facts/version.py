@@ -76,13 +76,20 @@ class Version:
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"type": "string", "pattern": _VERSION_RE.pattern, "examples": ["16.7.2", "18.1"]}
+        # What _validate_version accepts: a dotted text, or a bare major version as a
+        # whole number (17); never a float, which would lose trailing zeros.
+        return {"anyOf": [{"type": "string", "pattern": _VERSION_RE.pattern},
+                          {"type": "integer", "minimum": 0, "maximum": 999}],
+                "examples": ["16.7.2", "18.1", 17]}
 
 
 def _validate_version(value: Any) -> Version:
     if isinstance(value, Version):
         return value
-    # A bare integer ("ios": 17) is unambiguous; a float is not (16.10 would read as 16.1).
+    # A bare integer ("ios": 17, or 17.0 as JSON may write a whole number) is
+    # unambiguous; any other float is not (16.10 would read as 16.1).
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1000:
         return Version(str(value))
     if isinstance(value, str):

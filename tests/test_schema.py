@@ -36,7 +36,8 @@ def test_schema_describes_what_validation_enforces() -> None:
     network = defs["Network"]["properties"]
     assert network["signal_bars"]["anyOf"][0]["maximum"] == 3
     assert set(network["wifi_kind"]["anyOf"][0]["enum"]) == {"home", "office", "public", "tethering", "mobile_router"}
-    assert defs["Device"]["properties"]["ios"]["anyOf"][0]["type"] == "string"
+    # A version: a dotted text, or a bare major version as a whole number (never a float).
+    assert [v["type"] for v in defs["Device"]["properties"]["ios"]["anyOf"][0]["anyOf"]] == ["string", "integer"]
 
 
 def test_every_example_uses_only_schema_fields(examples_dir: Path) -> None:
@@ -57,6 +58,10 @@ _AGREE = [
     ({"schema_version": 1, "uses": ["  "]}, False),  # blank once stripped
     ({"schema_version": 1, "symptoms": {"messages": [" \t"]}}, False),
     ({"schema_version": 1, "uses": [" line "]}, True),
+    ({"schema_version": 1, "device": {"ios": 17}, "backup": {"last_backup_ios": "18.6"}}, True),
+    ({"schema_version": 1, "device": {"ios": 16.1}}, False),  # a float loses 16.10's zero
+    ({"schema_version": 1, "device": {"ios": 17.0}}, True),  # a whole number, as JSON may write it
+    ({"schema_version": 1, "device": {"ios": 1000}}, False),
 ]
 
 

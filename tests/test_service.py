@@ -14,6 +14,7 @@ from click.testing import CliRunner
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from backup_doctor.facts.schema import fact_schema
 from backup_doctor.cli.app import cli  # noqa: E402
 from backup_doctor.cli.service.app import create_app  # noqa: E402
 
@@ -107,6 +108,22 @@ def test_the_openapi_examples_are_the_shipped_example_files(client: Any, example
         "> cli/service/examples.json")
     for name, facts in on_disk.items():
         assert client.post("/v1/validate", json=facts).status_code == 200, name
+
+
+def test_the_openapi_fact_file_is_the_published_schema(client: Any) -> None:
+    # A schema-driven client (a form builder, schemathesis) must see what the service
+    # accepts: a null section, a whole-number version, a null lang in /v1/consult.
+    doc = client.get("/openapi.json").json()
+    facts = doc["components"]["schemas"]["FactFile"]
+    assert {"type": "null"} in facts["properties"]["apple_status"]["anyOf"]
+    published = fact_schema()
+    assert set(facts["properties"]) == set(published["properties"])
+    body = doc["paths"]["/v1/consult"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert None in body["properties"]["lang"]["enum"]
+    assert "network.wifi_kind" in body["properties"]["declined"]["items"]["enum"]  # a form can offer them
+    for document in ({"schema_version": 1, "apple_status": None, "device": {"ios": 17}},):
+        assert client.post("/v1/validate", json=document).status_code == 200
+    assert client.post("/v1/consult", json={"facts": {"schema_version": 1}, "lang": None}).status_code == 200
 
 
 _NO_EXTRA = ("import sys; sys.modules.update(fastapi=None, uvicorn=None); sys.argv = ['backup-doctor', 'serve'];"

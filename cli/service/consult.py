@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 
 from ...engine.errors import InputError
 from ...engine.report.declined import check_declined
+from ...engine.report.answers import FIELD_SHAPES
 from ...engine.texts import in_lang
 from . import lang as langs
 from .openapi import REF, errors
@@ -33,9 +34,10 @@ def consult_body() -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {
         "schema": {"type": "object", "required": ["facts"], "additionalProperties": False, "properties": {
             "facts": {"$ref": REF.format(model="FactFile")},
-            "declined": {"type": "array", "items": {"type": "string"},
+            "declined": {"type": "array", "items": {"enum": sorted(FIELD_SHAPES)},
                          "description": "Fact-file fields the customer cannot answer: not asked again."},
-            "lang": {"enum": ["en", "ja"], "description": "Used when the query gives no lang."}}},
+            # null is read as absent: the schema says so.
+            "lang": {"enum": ["en", "ja", None], "description": "Used when the query gives no lang."}}},
         "examples": {
             "begun": {"summary": f"a ticket just begun (examples/facts/{EXAMPLE}.json, goal and symptoms)",
                       "value": {"facts": begun, "lang": "ja"}},

@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...facts.models import FactFile
+from ...facts.schema import fact_schema
 from .problems import CODES, PROBLEM_JSON
 from .ready import examples
 
@@ -117,7 +118,10 @@ def install(app: FastAPI) -> None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for model in (FactFile, BatchRequest, Problem):
-            found = model.model_json_schema(ref_template=REF)
+            # The fact file's schema is the one `backup-doctor schema` prints (a section
+            # may be null), not the model's bare one.
+            found = fact_schema(REF) if model is FactFile else model.model_json_schema(ref_template=REF)
+            found.pop("$schema", None)
             components.update(found.pop("$defs", {}))
             components[model.__name__] = found
         # FastAPI documents its own 422 for every route with parameters; ours is
