@@ -66,6 +66,15 @@ def _wait_for(condition: object, what: str) -> None:
         time.sleep(0.05)
 
 
+def _reading_stdin(pid: int, since: float) -> bool:
+    """Whether *pid* is blocked in read(0, …) (Linux: /proc/PID/syscall is "0 0x0 …"), or,
+    where that file cannot be read, two seconds after *since* (a guess)."""
+    try:
+        return Path(f"/proc/{pid}/syscall").read_text().startswith("0 0x0 ")
+    except OSError:
+        return time.monotonic() - since > 2
+
+
 def _temp_files(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(".out.jsonl.")]
 
@@ -169,7 +178,11 @@ def test_ctrl_c_while_diagnose_waits_for_input_exits_130_in_japanese(
     p = subprocess.Popen([*CLI, "diagnose", "-", "--lang", "ja"], cwd=tmp_path, stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     started.append(p)
-    time.sleep(0.5)  # wherever the signal lands (start-up or reading), the outcome is the same
+    # Ctrl-C while it waits for the ticket on standard input. Sent earlier, during the
+    # interpreter's own start-up, a busy machine would see Python's default action
+    # (killed by the signal), which no program can change.
+    began = time.monotonic()
+    _wait_for(lambda: _reading_stdin(p.pid, began), "diagnose to read standard input")
     os.killpg(p.pid, signal.SIGINT)
     out, err = p.communicate(timeout=WAIT)
     assert p.returncode == 130
