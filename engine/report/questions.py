@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from ..rulebase.packfile import SEVERITY_ORDER, TIER_ORDER, Goal
 from .answers import answers
-from .model import CouldChange, Lang, Question
+from .model import Answer, CouldChange, Lang, Question
 
 if TYPE_CHECKING:
     from ..rulebase.load import CompiledRule, RuleBase
@@ -127,16 +127,18 @@ def build_question_plan(rb: RuleBase) -> QuestionPlan:
                   tuple(predicate_of(c, rb.registry).test for c in q.in_play_when))
               for p, q in rb.questions.items() if q.when or q.in_play_when},
         order={p: (q.order, p) for p, q in rb.questions.items()},
-        texts={lang: {goal: _texts(rb, lang, goal) for goal in _GOALS} for lang in ("en", "ja")},
+        texts={lang: {goal: _texts(rb, lang, goal, shapes) for goal in _GOALS}
+               for lang in ("en", "ja") for shapes in [answers(rb, lang)]},
     )
 
 
-_GOALS: tuple[str | None, ...] = (None, *get_args(Goal))
+_GOALS: tuple[Goal | None, ...] = (None, *get_args(Goal))
 
 
-def _texts(rb: RuleBase, lang: Lang, goal: str | None) -> dict[str, dict[CouldChange, Question]]:
-    shapes = answers(rb, lang)
-    return {path: {change: Question(field=path, ask=q.ask_for.get(goal, q.ask).get(lang),  # type: ignore[call-overload]
+def _texts(rb: RuleBase, lang: Lang, goal: Goal | None,
+           shapes: Mapping[str, Answer]) -> dict[str, dict[CouldChange, Question]]:
+    # The answers are the same for every goal: built once per language, shared.
+    return {path: {change: Question(field=path, ask=(q.ask_for.get(goal, q.ask) if goal else q.ask).get(lang),
                                     why=q.why.get(lang), answer=shapes[path], could_change=change)
                    for change in _CHANGES}
             for path, q in rb.questions.items() if path in shapes}
