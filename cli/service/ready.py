@@ -53,7 +53,6 @@ class EngineHolder:
     def __init__(self) -> None:
         self._engine: Engine | None = None
         self._ready = threading.Event()
-        self.failure: str | None = None
         # One thread: the engine serialises its rule runs anyway, and a plain executor
         # hands work over with less ceremony (and fewer GIL hand-overs) than anyio's
         # thread pool, which cost ~0.2 ms of CPU a request here.
@@ -87,8 +86,7 @@ class EngineHolder:
             report = engine.diagnose(examples()[SELF_TEST])
             if SELF_TEST_FINDING not in {f.id for f in report.findings}:
                 raise RuntimeError(f"self-test: {SELF_TEST} did not give {SELF_TEST_FINDING}")
-        except Exception as exc:  # the worker stays alive but never ready: the probe says why
-            self.failure = repr(exc)
+        except Exception:  # the worker stays alive but never ready (503); the log says why
             _log.exception("the engine could not be built; /health/ready stays 503")
             return
         self._engine = engine
