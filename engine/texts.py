@@ -217,12 +217,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                                        "先にこの診断の容量の対処で iCloud に空きを作ってから（いまはこのバックアップが"
                                        "入りません）、「設定」→ 名前 →「iCloud」→「iCloudバックアップ」で"
                                        "「今すぐバックアップを作成」をタップし"),
-    # ja first: no brackets inside the brackets the texts put around a version.
     "placeholder.backup_ios_inferred": ("{ios} (the old iPhone's)", "古い iPhone の {ios}"),
     "placeholder.phone.old": ("the old iPhone", "古い iPhone"),
     "placeholder.phone.this": ("this iPhone", "この iPhone"),
     "placeholder.phone.new": ("the new iPhone", "新しい iPhone"),
     "placeholder.phone.restored": ("the iPhone being restored", "復元する iPhone"),
+    "placeholder.phone.receiving": ("the restored iPhone", "復元した iPhone"),  # after the restore
     # {device_update_step}: the old iPhone's iOS before Prepare for New iPhone (placeholders.py).
     "placeholder.update_step.fix_first": (
         "First update {phone} with the fix “Update iOS” above: Prepare for New iPhone needs the newest "

@@ -292,6 +292,15 @@ def test_the_new_phones_connection_is_said_under_target(engine: Engine) -> None:
     assert {"target-no-connection", "apps-stuck-after-restore"} <= {f.id for f in report.findings}
     assert "network-unstable" not in {f.id for f in report.findings}
     assert report.recommendations[0].id == "check-mobile-data-and-app-store"
+    assert "No connection on the new iPhone" in finding(report, "target-no-connection")
+
+
+def test_on_a_restore_the_receiving_phone_is_the_one_being_restored(engine: Engine) -> None:
+    # A restore may put the backup back on the same iPhone: it is not "the new iPhone".
+    facts = {"goal": "restore", "network": {"connection": "none", "sim_inserted": False},
+             "symptoms": {"apps_waiting_hours": 6}}
+    assert "No connection on the restored iPhone" in finding(run(engine, facts), "target-no-connection")
+    assert "復元のあと、復元した iPhone は" in finding(run(engine, facts, "ja"), "target-no-connection")
 
 
 def test_bad_target_connection_names_the_field(engine: Engine) -> None:

@@ -200,6 +200,12 @@ def _device_phone(p: Placeholders) -> str:
     return say_in(p.lang, f"placeholder.phone.{role}")
 
 
+def _target_phone(p: Placeholders) -> str:
+    # The receiving phone once the backup is on it: "the restored iPhone" on a restore
+    # ticket (it may be the same iPhone, erased), the new one in a migration.
+    return say_in(p.lang, f"placeholder.phone.{'receiving' if p.case.facts.goal == 'restore' else 'new'}")
+
+
 def _failing_role(p: Placeholders) -> str:
     # The phone where the failure shows: the one restoring when a restore failed or is
     # the goal, else the one backing up (the old one in a migration).
@@ -297,6 +303,7 @@ _PARAMS: dict[str, Param] = {
     "plan_price": _plan_price,
     "device_phone": _device_phone,
     "failing_phone": _failing_phone,
+    "target_phone": _target_phone,
     "try_again": _try_again,
     "plan_sharing": _plan_sharing,
     "back_up_step": _back_up_step,

@@ -37,7 +37,7 @@ PLACEHOLDER_NAMES = frozenset({
     "shortfall_gb", "days_since_success", "device_ios", "target_ios", "backup_ios", "device_model",
     "target_model", "max_ios", "target_max_ios", "device_family", "plan_region", "plan_as_of", "plan_name",
     "plan_price", "device_phone", "plan_sharing", "back_up_step", "failing_phone", "device_update_step",
-    "try_again", "icloud_transfer",
+    "try_again", "icloud_transfer", "target_phone",
 })
 
 
